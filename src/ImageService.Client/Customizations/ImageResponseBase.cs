@@ -5,7 +5,7 @@ using Newtonsoft.Json;
 
 namespace ImageService.Client;
 
-[JsonInheritance("IoTContainer", typeof(DockerImageResponse))]
+[JsonInheritanceAlias("IoTContainer", typeof(DockerImageResponse))]
 public partial class ImageResponseBase
 {
     /// <summary>

@@ -97,7 +97,7 @@ internal sealed class JsonInheritanceConverter : JsonConverter
         {
             foreach (JsonInheritanceAttribute attribute in current.GetCustomAttributes<JsonInheritanceAttribute>(inherit: false))
             {
-                if (attribute.Type == type)
+                if (attribute.Type == type && attribute is not JsonInheritanceAliasAttribute)
                 {
                     return attribute.Key;
                 }
@@ -120,4 +120,16 @@ internal sealed class JsonInheritanceConverter : JsonConverter
 
         return map;
     });
+}
+
+/// <summary>
+/// Another discriminator value that selects a subtype on read; writing still uses the spec's own mapping.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+internal sealed class JsonInheritanceAliasAttribute : JsonInheritanceAttribute
+{
+    public JsonInheritanceAliasAttribute(string key, Type type)
+        : base(key, type)
+    {
+    }
 }
