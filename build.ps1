@@ -33,6 +33,7 @@ $Solution = Join-Path $Root 'Client.sln'
 $Artifacts = Join-Path $Root 'artifacts'
 $script:Completed = [System.Collections.Generic.HashSet[string]]::new()
 $script:Timings = [System.Collections.Generic.List[object]]::new()
+$script:TestSummary = $null
 
 function Write-Step([string] $Message) {
     Write-Host ""
@@ -46,6 +47,17 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) {
         throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE."
     }
+}
+
+function Write-TestSummary([string] $ResultsDirectory) {
+    $passed = 0; $failed = 0; $skipped = 0
+    foreach ($trx in Get-ChildItem $ResultsDirectory -Filter *.trx -ErrorAction SilentlyContinue) {
+        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $skipped += [int]$counters.notExecuted
+    }
+    $script:TestSummary = "Tests: $passed passed, $failed failed, $skipped skipped"
 }
 
 function Invoke-Target([string] $Name) {
@@ -88,13 +100,38 @@ $Targets = [ordered]@{
             Invoke-Native dotnet @('build', $Solution, '--no-restore', '-c', $Configuration, '-warnaserror', '-p:TreatWarningsAsErrors=true', '-nologo')
         }
     }
+    'generation-check' = @{
+        Description = 'prove the NSwag step is incremental: no rerun without a change, a rerun after touching the spec'
+        DependsOn = @('build')
+        Action = {
+            $project = Join-Path $Root 'src/ImageService.Client/ImageService.Client.csproj'
+            $generated = Join-Path $Root "src/ImageService.Client/obj/$Configuration/net10.0/Generated/ImageServiceRestClient.g.cs"
+            $before = (Get-Item $generated).LastWriteTimeUtc
+            $quiet = dotnet build $project --no-restore -c $Configuration -f net10.0 -nologo -v:minimal
+            if ($LASTEXITCODE -ne 0) { $quiet | Write-Host; throw 'The no-change build failed.' }
+            if ((Get-Item $generated).LastWriteTimeUtc -ne $before) { throw 'A build with no spec change rewrote the generated client.' }
+            Write-Host '    no change: generated client untouched'
+            (Get-Item (Join-Path $Root 'openapi/images.yaml')).LastWriteTimeUtc = [DateTime]::UtcNow
+            $quiet = dotnet build $project --no-restore -c $Configuration -f net10.0 -nologo -v:minimal
+            if ($LASTEXITCODE -ne 0) { $quiet | Write-Host; throw 'The build after touching the spec failed.' }
+            if ((Get-Item $generated).LastWriteTimeUtc -le $before) { throw 'Touching openapi/images.yaml did not regenerate the client.' }
+            Write-Host '    spec touched: generated client regenerated'
+        }
+    }
     test = @{
         Description = 'run every test project'
-        DependsOn = @('restore', 'lint', 'build')
+        DependsOn = @('restore', 'lint', 'build', 'generation-check')
         Action = {
             $results = Join-Path $Artifacts 'test-results'
-            Invoke-Native dotnet @('test', $Solution, '--no-build', '-c', $Configuration, '--nologo',
-                '--logger', 'console;verbosity=minimal', '--logger', 'trx', '--results-directory', $results)
+            if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+            $failure = $null
+            try {
+                Invoke-Native dotnet @('test', $Solution, '--no-build', '-c', $Configuration, '--nologo',
+                    '--logger', 'console;verbosity=minimal', '--logger', 'trx', '--results-directory', $results)
+            }
+            catch { $failure = $_ }
+            Write-TestSummary $results
+            if ($failure) { throw $failure }
         }
     }
     pack = @{
@@ -121,6 +158,8 @@ catch {
 
 Write-Host ""
 Write-Host "Target timings:"
-$script:Timings | ForEach-Object { Write-Host ("  {0,-12} {1,7:N1} s" -f $_.Target, $_.Seconds) }
+$script:Timings | ForEach-Object { Write-Host ("  {0,-18} {1,7:N1} s" -f $_.Target, $_.Seconds) }
 if ($exitCode -eq 0) { Write-Host "build.ps1: $($Target -join ', ') succeeded." -ForegroundColor Green }
+# The plain summary line goes last, where CI looks for it.
+if ($script:TestSummary) { Write-Host ""; Write-Host $script:TestSummary }
 exit $exitCode
