@@ -1,0 +1,319 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using ImageService.Emulator.Contracts;
+using ImageService.Emulator.Store;
+using Microsoft.AspNetCore.Mvc;
+using Newtonsoft.Json.Linq;
+
+namespace ImageService.Emulator.Api;
+
+/// <summary>The images routes of the spec (the generated <see cref="ImagesController"/> calls this).</summary>
+internal sealed partial class ImagesApi(EmulatorStore store, RequestContext request) : IImagesController
+{
+    /// <summary>An image with this tag fails its build (documented in README.md).</summary>
+    public const string FailTag = "emulator.build";
+
+    /// <summary>An image with this tag set to true cannot be deleted: 412 DeletionRequired (documented in README.md).</summary>
+    public const string InUseTag = "emulator.inUse";
+
+    public Task<ActionResult<PaginatedImageList>> Images_ListQueryAsync(string? name, string? tag, string? tags, string? properties, string? description,
+        string? modelId, string? modelName, string? version, int? count, string? skipToken, ImageOrderBy orderBy, bool expand,
+        string subscriptionId, string resourceGroup, string workspace, CancellationToken cancellationToken = default)
+    {
+        bool updated = orderBy == ImageOrderBy.UpdatedAtAsc || orderBy == ImageOrderBy.UpdatedAtDesc;
+        bool descending = orderBy == ImageOrderBy.CreatedAtDesc || orderBy == ImageOrderBy.UpdatedAtDesc;
+        if (!orderBy.IsKnown)
+        {
+            return Task.FromResult<ActionResult<PaginatedImageList>>(Errors.Result(400, "BadArgument",
+                $"orderBy '{orderBy}' is not one of {string.Join(", ", ImageOrderBy.KnownValues)}.", "orderBy", "InvalidOrderBy"));
+        }
+
+        var tagFilter = Listing.ParseFilter(tags);
+        var legacyTagFilter = Listing.ParseFilter(tag);
+        var propertyFilter = Listing.ParseFilter(properties);
+        var matching = store.Images().Where(i =>
+            (name is null || i.Name == name)
+            && Listing.Matches(i.KvTags, tagFilter)
+            && Listing.Matches(i.KvTags, legacyTagFilter)
+            && Listing.Matches(i.Properties, propertyFilter)
+            && (description is null || string.Equals(i.Description, description, StringComparison.OrdinalIgnoreCase))
+            && (modelId is null || i.ModelIds.Contains(modelId, StringComparer.OrdinalIgnoreCase))
+            && (modelName is null || i.ModelIds.Any(m => string.Equals(m.Split(':')[0], modelName, StringComparison.OrdinalIgnoreCase)))
+            && (version is null || i.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) == version.Trim()));
+
+        var (page, next, error) = Listing.Page(matching, i => (updated ? i.ModifiedTime : i.CreatedTime).UtcTicks, i => i.Sequence, descending, count, skipToken);
+        if (error is not null)
+        {
+            return Task.FromResult<ActionResult<PaginatedImageList>>(Errors.Result(400, "BadArgument", error, count is < 1 ? "count" : "$skipToken", "InvalidPaging"));
+        }
+
+        var body = new JObject { ["value"] = new JArray(page.Select(i => WireFormat.Image(i, expand ? store.FindModel : null))) };
+        if (next is not null)
+        {
+            body["nextLink"] = request.NextLink(next);
+        }
+
+        return Task.FromResult<ActionResult<PaginatedImageList>>(WireFormat.Content(body));
+    }
+
+    public Task<IActionResult> Images_CreateAsync(DockerImageRequest body, string subscriptionId, string resourceGroup, string workspace, CancellationToken cancellationToken = default)
+    {
+        if (Validate(body) is { } invalid)
+        {
+            return Task.FromResult<IActionResult>(invalid);
+        }
+
+        var image = new ImageRecord
+        {
+            Name = body.Name,
+            Description = body.Description,
+            ImageType = body.ImageType is { } type && !string.IsNullOrEmpty(type.ToString()) ? ImageType.KnownValues.First(k => k == type).ToString() : "Docker",
+            ImageFlavor = ImageFlavor.KnownValues.First(k => k == body.ImageFlavor).ToString(),
+            KvTags = new Dictionary<string, string>(body.KvTags ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+            Properties = new Dictionary<string, string>(body.Properties ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+            ModelIds = [.. body.ModelIds ?? []],
+            DriverProgram = body.DriverProgram,
+            Assets = body.Assets is null ? null : JArray.FromObject(body.Assets),
+            TargetRuntime = body.TargetRuntime is null ? null : JObject.FromObject(body.TargetRuntime),
+            DockerFileUri = body.DockerFileUri,
+        };
+        foreach (var asset in image.Assets?.OfType<JObject>() ?? [])
+        {
+            asset["unpack"] ??= false;
+        }
+
+        if (image.TargetRuntime is not null)
+        {
+            image.TargetRuntime["properties"] ??= new JObject();
+        }
+
+        bool fail = image.KvTags.TryGetValue(FailTag, out var build) && string.Equals(build, "fail", StringComparison.OrdinalIgnoreCase);
+        string prefix = RequestContext.WorkspacePrefix(subscriptionId, resourceGroup, workspace);
+        var (_, operation) = store.CreateImage(image, prefix, request.RequestId, fail);
+        request.AcceptedWithOperation(prefix, operation.Id);
+        return Task.FromResult<IActionResult>(new StatusCodeResult(202));
+    }
+
+    public Task<ActionResult<ImageResponseBase>> Images_QueryByIdAsync(bool expand, string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
+    {
+        var image = store.FindImage(id);
+        return Task.FromResult<ActionResult<ImageResponseBase>>(image is null
+            ? NotFound(id, workspace)
+            : WireFormat.Content(WireFormat.Image(image, expand ? store.FindModel : null)));
+    }
+
+    public Task<ActionResult<ImageResponseBase>> Images_PatchAsync(IEnumerable<JsonPatchOperation> body, string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
+    {
+        var operations = body?.ToList() ?? [];
+        if (operations.Count == 0)
+        {
+            return Task.FromResult<ActionResult<ImageResponseBase>>(Errors.Result(400, "BadArgument", "The patch document must hold at least one operation.", "body", "InvalidPatch"));
+        }
+
+        ActionResult? failure = null;
+        var patched = store.UpdateImage(id, image =>
+        {
+            // Apply to copies, commit only when every operation is valid (a patch is atomic).
+            var tags = new Dictionary<string, string>(image.KvTags, StringComparer.Ordinal);
+            var props = new Dictionary<string, string>(image.Properties, StringComparer.Ordinal);
+            string? description = image.Description;
+            foreach (var operation in operations)
+            {
+                failure = PatchOne(operation, tags, props, ref description);
+                if (failure is not null)
+                {
+                    return (false, (ImageRecord?)null);
+                }
+            }
+
+            if (!tags.OrderBy(t => t.Key, StringComparer.Ordinal).SequenceEqual(image.KvTags.OrderBy(t => t.Key, StringComparer.Ordinal)))
+            {
+                image.TagHistory.Add(new Dictionary<string, string>(tags, StringComparer.Ordinal));
+            }
+
+            image.KvTags = tags;
+            image.Properties = props;
+            image.Description = description;
+            return (true, image);
+        });
+
+        if (failure is not null)
+        {
+            return Task.FromResult<ActionResult<ImageResponseBase>>(failure);
+        }
+
+        return Task.FromResult<ActionResult<ImageResponseBase>>(patched is null ? NotFound(id, workspace) : WireFormat.Content(WireFormat.Image(patched, null)));
+    }
+
+    public Task<IActionResult> Images_DeleteAsync(string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
+    {
+        var image = store.FindImage(id);
+        if (image is null)
+        {
+            return Task.FromResult<IActionResult>(new StatusCodeResult(204));
+        }
+
+        if (image.KvTags.TryGetValue(InUseTag, out var inUse) && string.Equals(inUse, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult<IActionResult>(Errors.Result(412, "DeletionRequired",
+                $"Image {id} is still used by one or more web services (tag {InUseTag}=true); delete them first.", "id", "ImageInUse"));
+        }
+
+        store.DeleteImage(id);
+        return Task.FromResult<IActionResult>(new StatusCodeResult(200));
+    }
+
+    private static ActionResult NotFound(string id, string workspace) =>
+        Errors.Result(404, "NotFound", $"Image {id} not found in workspace {workspace}.", "id", "ImageNotFound");
+
+    private ActionResult? Validate(DockerImageRequest? body)
+    {
+        if (body is null)
+        {
+            return Errors.Result(400, "BadArgument", "The request body must be a DockerImageRequest.", "body", "InvalidRequest");
+        }
+
+        if (string.IsNullOrEmpty(body.Name) || body.Name.Length is < 3 or > 32 || !NamePattern().IsMatch(body.Name))
+        {
+            return Errors.Result(400, "BadArgument",
+                $"Invalid image name '{body.Name}': it must be 3 to 32 characters, lower-case letters, digits, '-' and '.', starting and ending with a letter or digit.",
+                "name", "InvalidImageName");
+        }
+
+        if (!body.ImageFlavor.IsKnown)
+        {
+            return Errors.Result(400, "BadArgument",
+                $"Unknown imageFlavor '{body.ImageFlavor}': expected one of {string.Join(", ", ImageFlavor.KnownValues)}.", "imageFlavor", "InvalidImageFlavor");
+        }
+
+        if (body.ImageType is { } type && !string.IsNullOrEmpty(type.ToString()) && !type.IsKnown)
+        {
+            return Errors.Result(400, "BadArgument", $"Unknown imageType '{type}': expected Docker.", "imageType", "InvalidImageType");
+        }
+
+        foreach (var modelId in body.ModelIds ?? [])
+        {
+            if (store.FindModel(modelId) is null)
+            {
+                return Errors.Result(400, "BadArgument", $"Model {modelId} not found in the workspace.", "modelIds", "ModelNotFound");
+            }
+        }
+
+        return null;
+    }
+
+    private static ActionResult? PatchOne(JsonPatchOperation operation, Dictionary<string, string> tags, Dictionary<string, string> props, ref string? description)
+    {
+        string op = operation.Op?.ToLowerInvariant() ?? "";
+        string path = operation.Path ?? "";
+        var value = operation.Value is null ? null : JToken.FromObject(operation.Value);
+        ActionResult Bad(string message) => Errors.Result(400, "BadArgument", message, path, "InvalidPatch");
+
+        if (path.Equals("/kvTags", StringComparison.OrdinalIgnoreCase) && op is "replace" or "add")
+        {
+            if (ToMap(value) is not { } map)
+            {
+                return Bad("The value of a /kvTags patch must be an object of strings.");
+            }
+
+            tags.Clear();
+            foreach (var (key, tagValue) in map)
+            {
+                tags[key] = tagValue;
+            }
+
+            return null;
+        }
+
+        if (path.StartsWith("/kvTags/", StringComparison.OrdinalIgnoreCase) && path.Length > 8)
+        {
+            string key = Unescape(path[8..]);
+            switch (op)
+            {
+                case "add" or "replace" when value is JValue { Type: JTokenType.String or JTokenType.Integer or JTokenType.Float or JTokenType.Boolean } scalar:
+                    tags[key] = scalar.ToString(Newtonsoft.Json.Formatting.None).Trim('"');
+                    return null;
+                case "remove":
+                    return tags.Remove(key) ? null : Bad($"Tag '{key}' does not exist.");
+                default:
+                    return Bad($"Unsupported patch: {op} {path}.");
+            }
+        }
+
+        if (path.Equals("/properties", StringComparison.OrdinalIgnoreCase) && op == "add")
+        {
+            if (ToMap(value) is not { } map)
+            {
+                return Bad("The value of a /properties patch must be an object of strings.");
+            }
+
+            foreach (var (key, propertyValue) in map)
+            {
+                if (props.TryGetValue(key, out var existing) && existing != propertyValue)
+                {
+                    return Errors.Result(400, "BadArgument", $"Property '{key}' already exists with value '{existing}': properties are immutable.", path, "ImmutableProperty");
+                }
+
+                props[key] = propertyValue;
+            }
+
+            return null;
+        }
+
+        if (path.StartsWith("/properties/", StringComparison.OrdinalIgnoreCase) && op == "add" && value is JValue scalarProperty)
+        {
+            string key = Unescape(path[12..]);
+            string propertyValue = scalarProperty.ToString(Newtonsoft.Json.Formatting.None).Trim('"');
+            if (props.TryGetValue(key, out var existing) && existing != propertyValue)
+            {
+                return Errors.Result(400, "BadArgument", $"Property '{key}' already exists with value '{existing}': properties are immutable.", path, "ImmutableProperty");
+            }
+
+            props[key] = propertyValue;
+            return null;
+        }
+
+        if (path.Equals("/description", StringComparison.OrdinalIgnoreCase) && op is "replace" or "add")
+        {
+            if (value is not null && value.Type is not (JTokenType.String or JTokenType.Null))
+            {
+                return Bad("The value of a /description patch must be a string.");
+            }
+
+            description = value?.Type == JTokenType.String ? value.Value<string>() : null;
+            return null;
+        }
+
+        return Bad($"Unsupported patch operation '{operation.Op}' on '{operation.Path}': supported are replace/add /kvTags, add /properties and replace /description.");
+    }
+
+    private static Dictionary<string, string>? ToMap(JToken? value)
+    {
+        if (value is not JObject obj)
+        {
+            return null;
+        }
+
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in obj.Properties())
+        {
+            if (property.Value is not JValue { Value: not null } scalar)
+            {
+                return null;
+            }
+
+            map[property.Name] = scalar.Type == JTokenType.String ? (string)scalar! : scalar.ToString(Newtonsoft.Json.Formatting.None);
+        }
+
+        return map;
+    }
+
+    private static string Unescape(string pointer) => pointer.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+
+    [GeneratedRegex("^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+}

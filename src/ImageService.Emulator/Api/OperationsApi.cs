@@ -1,0 +1,50 @@
+using System;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using ImageService.Emulator.Contracts;
+using ImageService.Emulator.Store;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ImageService.Emulator.Api;
+
+/// <summary>GET /operations/{id}: the state of an image build or profiling run, with Retry-After while it runs.</summary>
+internal sealed class OperationsApi(EmulatorStore store, RequestContext request, EmulatorOptions options) : IOperationsController
+{
+    public Task<ActionResult<AsyncOperationStatus>> Operations_GetAsync(string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
+    {
+        var operation = store.FindOperation(id);
+        if (operation is null)
+        {
+            return Task.FromResult<ActionResult<AsyncOperationStatus>>(
+                Errors.Result(404, "NotFound", $"Operation {id} not found in workspace {workspace}.", "id", "OperationNotFound"));
+        }
+
+        if (!operation.IsTerminal)
+        {
+            request.Http.Response.Headers["Retry-After"] = "1";
+            request.Http.Response.Headers["x-ms-retry-after-ms"] =
+                ((long)options.EffectiveRetryAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        }
+
+        var status = new AsyncOperationStatus
+        {
+            Id = operation.Id,
+            OperationType = operation.OperationType,
+            State = new AsyncOperationState(operation.State),
+            CreatedTime = operation.CreatedTime,
+            EndTime = operation.EndTime,
+            Error = operation.Error?.ToObject<ModelErrorResponse>(),
+            ResourceLocation = operation.ResourceLocation,
+            RequestId = operation.RequestId,
+            ParentRequestId = operation.RequestId,
+            OperationDetails = new AsyncOperationDetails
+            {
+                SubOperationType = operation.OperationType == "Image" ? "Build" : "Profile",
+                SubOperationState = operation.State,
+            },
+            OperationLog = string.Join('\n', operation.Log),
+        };
+        return Task.FromResult<ActionResult<AsyncOperationStatus>>(status);
+    }
+}

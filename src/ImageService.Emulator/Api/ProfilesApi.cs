@@ -1,0 +1,99 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImageService.Emulator.Contracts;
+using ImageService.Emulator.Store;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ImageService.Emulator.Api;
+
+/// <summary>The profiles routes: a profile is created by an operation that always succeeds.</summary>
+internal sealed class ProfilesApi(EmulatorStore store, RequestContext request) : IProfilesController
+{
+    public Task<ActionResult<PaginatedProfileResponseList>> Profiles_ListQueryAsync(string? name, string? description, string? tags, string? properties,
+        int? count, string? skipToken, ImageOrderBy orderBy, string subscriptionId, string resourceGroup, string workspace, string imageId,
+        CancellationToken cancellationToken = default)
+    {
+        if (store.FindImage(imageId) is null)
+        {
+            return Task.FromResult<ActionResult<PaginatedProfileResponseList>>(ImageNotFound(imageId, workspace));
+        }
+
+        var tagFilter = Listing.ParseFilter(tags);
+        var propertyFilter = Listing.ParseFilter(properties);
+        var matching = store.Profiles(imageId).Where(p =>
+            (name is null || p.Name == name)
+            && (description is null || string.Equals(p.Description, description, StringComparison.OrdinalIgnoreCase))
+            && Listing.Matches(p.KvTags, tagFilter)
+            && Listing.Matches(p.Properties, propertyFilter));
+        bool descending = orderBy != ImageOrderBy.CreatedAtAsc && orderBy != ImageOrderBy.UpdatedAtAsc;
+        var (page, next, error) = Listing.Page(matching, p => p.CreatedTime.UtcTicks, p => p.Sequence, descending, count, skipToken);
+        if (error is not null)
+        {
+            return Task.FromResult<ActionResult<PaginatedProfileResponseList>>(Errors.Result(400, "BadArgument", error, "$skipToken", "InvalidPaging"));
+        }
+
+        var list = new PaginatedProfileResponseList { Value = [.. page.Select(ToResponse)], NextLink = next is null ? null : request.NextLink(next) };
+        return Task.FromResult<ActionResult<PaginatedProfileResponseList>>(list);
+    }
+
+    public Task<IActionResult> Profiles_CreateAsync(ProfileRequestBase body, string subscriptionId, string resourceGroup, string workspace, string imageId, CancellationToken cancellationToken = default)
+    {
+        if (body is null || string.IsNullOrWhiteSpace(body.Name))
+        {
+            return Task.FromResult<IActionResult>(Errors.Result(400, "BadArgument", "A profile needs a name.", "name", "InvalidProfileName"));
+        }
+
+        if (store.FindImage(imageId) is null)
+        {
+            return Task.FromResult<IActionResult>(ImageNotFound(imageId, workspace));
+        }
+
+        var profile = new ProfileRecord
+        {
+            ImageId = imageId,
+            Name = body.Name,
+            Description = body.Description,
+            InputData = body.InputData,
+            KvTags = new Dictionary<string, string>(body.KvTags ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+            Properties = new Dictionary<string, string>(body.Properties ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+        };
+        string prefix = RequestContext.WorkspacePrefix(subscriptionId, resourceGroup, workspace);
+        var operation = store.CreateProfile(profile, prefix, request.RequestId);
+        request.AcceptedWithOperation(prefix, operation.Id);
+        return Task.FromResult<IActionResult>(new StatusCodeResult(202));
+    }
+
+    public Task<ActionResult<ProfileResponse>> Profiles_QueryByIdAsync(string subscriptionId, string resourceGroup, string workspace, string imageId, string id, CancellationToken cancellationToken = default)
+    {
+        var profile = store.FindProfile(imageId, id);
+        return Task.FromResult<ActionResult<ProfileResponse>>(profile is null
+            ? Errors.Result(404, "NotFound", $"Profile {id} of image {imageId} not found.", "id", "ProfileNotFound")
+            : ToResponse(profile));
+    }
+
+    private static ActionResult ImageNotFound(string imageId, string workspace) =>
+        Errors.Result(404, "NotFound", $"Image {imageId} not found in workspace {workspace}.", "imageId", "ImageNotFound");
+
+    private static ProfileResponse ToResponse(ProfileRecord profile)
+    {
+        bool done = profile.State == "Succeeded";
+        return new ProfileResponse
+        {
+            Name = profile.Name,
+            Description = profile.Description,
+            ImageId = profile.ImageId,
+            InputData = profile.InputData,
+            State = profile.State,
+            CreatedTime = profile.CreatedTime,
+            KvTags = profile.KvTags,
+            Properties = profile.Properties,
+            RecommendedMemoryInGB = done ? 0.5 : null,
+            RecommendedCpu = done ? 0.1 : null,
+            RecommendationLatencyInMs = done ? 42.7 : null,
+            ProfileRunResult = done ? "Succeeded" : null,
+        };
+    }
+}

@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Extensions.Logging;
+
+namespace ImageService.Emulator;
+
+/// <summary>Options of an <see cref="ImageServiceEmulator"/>.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>The default accepted bearer token.</summary>
+    public const string DefaultToken = "emulator-token";
+
+    /// <summary>The URL Kestrel listens on. <value>The default value is <c>http://127.0.0.1:0</c> (a free port).</value></summary>
+    public string Url { get; set; } = "http://127.0.0.1:0";
+
+    /// <summary>The one accepted bearer token. <value>The default value is <c>emulator-token</c>.</value></summary>
+    public string Token { get; set; } = DefaultToken;
+
+    /// <summary>The subscription id of the emulated workspace.</summary>
+    public string SubscriptionId { get; set; } = "00000000-0000-0000-0000-000000000000";
+
+    /// <summary>The resource group of the emulated workspace.</summary>
+    public string ResourceGroup { get; set; } = "emulator-rg";
+
+    /// <summary>The name of the emulated workspace.</summary>
+    public string Workspace { get; set; } = "emulator-ws";
+
+    /// <summary>The SQLite file that persists the state; null keeps everything in memory.</summary>
+    public string? DataFile { get; set; }
+
+    /// <summary>How long an operation stays NotStarted, and then how long it stays Running. <value>The default value is 300 ms.</value></summary>
+    public TimeSpan BuildStepDuration { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>The poll delay sent in <c>x-ms-retry-after-ms</c> while an operation runs (<c>Retry-After</c> is always 1 second);
+    /// null means half of <see cref="BuildStepDuration"/>.</summary>
+    public TimeSpan? RetryAfter { get; set; }
+
+    /// <summary>Whether the models <c>sklearn-model:1</c>, <c>onnx-resnet:1</c> and <c>onnx-resnet:2</c> are registered at first start.
+    /// <value>The default value is true.</value></summary>
+    public bool SeedModels { get; set; } = true;
+
+    /// <summary>Faults injected by configuration.</summary>
+    public FaultOptions Faults { get; set; } = new();
+
+    /// <summary>The minimum level of the emulator's own log. <value>The default value is <see cref="LogLevel.Warning"/>.</value></summary>
+    public LogLevel LogLevel { get; set; } = LogLevel.Warning;
+
+    /// <summary>The clock. <value>The default value is <see cref="TimeProvider.System"/>.</value></summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal TimeSpan EffectiveRetryAfter => RetryAfter ?? TimeSpan.FromTicks(BuildStepDuration.Ticks / 2);
+}
+
+/// <summary>Faults injected at random by configuration (per request, the header <c>x-emulator-fault</c> does the same on demand).</summary>
+public sealed class FaultOptions
+{
+    /// <summary>The probability (0 to 1) of each fault kind per request, for instance <c>{ ["503"] = 0.2, ["latency:50"] = 0.1 }</c>.</summary>
+    public IDictionary<string, double> Rates { get; } = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The seed of the random draw: the same seed and the same request sequence give the same faults.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>The delay sent in <c>x-ms-retry-after-ms</c> with injected 429 and 503 answers. <value>The default value is 100 ms.</value></summary>
+    public TimeSpan ThrottleRetryAfter { get; set; } = TimeSpan.FromMilliseconds(100);
+}
