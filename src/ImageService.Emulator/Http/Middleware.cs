@@ -135,7 +135,7 @@ internal sealed class FaultMiddleware(RequestDelegate next, EmulatorOptions opti
                     context.Response.ContentLength = bytes.Length + 16;
                     await original.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), context.RequestAborted);
                     await original.FlushAsync(context.RequestAborted);
-                    context.Abort();
+                    // Returning with fewer bytes than Content-Length makes Kestrel end the connection after what was sent.
                 });
                 return;
             case "malformed":
