@@ -1,0 +1,592 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Threading;
+using System.Threading.Tasks;
+using ImageService.Client.Diagnostics;
+using ImageService.Client.Internal;
+using Microsoft.Extensions.Logging;
+using Newtonsoft.Json;
+
+namespace ImageService.Client;
+
+/// <summary>
+/// The client of the image service: get, list, create (a long-running build), update and delete images, and their
+/// profiles. Thread-safe; create one per endpoint and reuse it.
+/// </summary>
+/// <remarks>
+/// Every failure surfaces as <see cref="ImageServiceException"/>; a cancellation requested through a method's
+/// <see cref="CancellationToken"/> surfaces as <see cref="OperationCanceledException"/>.
+/// </remarks>
+public class ImageServiceClient
+{
+    private const string OperationLocationHeader = "Operation-Location";
+
+    private readonly ImageServiceRestClient _rest = null!;
+    private readonly HttpClient _http = null!;
+    private readonly Uri _baseAddress = null!;
+    private readonly string _subscriptionId = null!;
+    private readonly string _resourceGroup = null!;
+    private readonly string _workspace = null!;
+    private readonly ImageServiceClientOptions _options = null!;
+    private readonly OriginPolicy _origins = null!;
+    private readonly TimeProvider _timeProvider = null!;
+    private readonly ILogger _logger = null!;
+
+    /// <summary>Initializes a new instance of the <see cref="ImageServiceClient"/> class for mocking.</summary>
+    protected ImageServiceClient()
+    {
+    }
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="ImageServiceClient"/> class that owns a pooled <see cref="HttpClient"/>
+    /// with the same handler chain as <c>services.AddImageServiceClient</c>.
+    /// </summary>
+    /// <param name="options">The options; validated here.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message names the option and its value.</exception>
+    public ImageServiceClient(ImageServiceClientOptions options)
+        : this(options, ImageServiceHttpPipeline.CreateTransport())
+    {
+    }
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="ImageServiceClient"/> class over an <see cref="HttpClient"/> built
+    /// by <c>IHttpClientFactory</c> through <c>services.AddImageServiceClient</c> (which adds the handler chain).
+    /// </summary>
+    /// <param name="httpClient">The HTTP client; its <see cref="HttpClient.BaseAddress"/> is set to the endpoint if missing.</param>
+    /// <param name="options">The options; validated here.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message names the option and its value.</exception>
+    public ImageServiceClient(HttpClient httpClient, ImageServiceClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        ImageServiceClientOptionsValidator.ThrowIfInvalid(options);
+        _options = options;
+        _baseAddress = ImageServiceHttpPipeline.NormalizeEndpoint(options.Endpoint!);
+        httpClient.BaseAddress ??= _baseAddress;
+        _http = httpClient;
+        _rest = new ImageServiceRestClient(httpClient);
+        _subscriptionId = options.SubscriptionId!;
+        _resourceGroup = options.ResourceGroup!;
+        _workspace = options.Workspace!;
+        _origins = new OriginPolicy(options);
+        _timeProvider = options.TimeProvider ?? TimeProvider.System;
+        _logger = (options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger(ImageServiceHttpPipeline.LoggerCategory);
+    }
+
+    /// <summary>The standalone chain over a given transport (tests put a stub there).</summary>
+    internal ImageServiceClient(ImageServiceClientOptions options, HttpMessageHandler transport)
+        : this(CreateOwnedHttpClient(options, transport), options)
+    {
+    }
+
+    /// <summary>Gets an image by id.</summary>
+    /// <param name="imageId">The image id, <c>name:version</c>.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The image: a <see cref="DockerImageResponse"/> or <see cref="FPGADockerImageResponse"/> when the flavor is known.</returns>
+    /// <exception cref="ImageServiceException">The image does not exist (status 404) or the call failed.</exception>
+    public virtual Task<ImageResponseBase> GetImageAsync(string imageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        return RunAsync("GetImage", imageId, ct => GetImageCoreAsync(imageId, ct), cancellationToken);
+    }
+
+    /// <summary>Lists images lazily, following the service's <c>nextLink</c>.</summary>
+    /// <param name="filter">Filters, order and page size; null lists every image.</param>
+    /// <param name="cancellationToken">Stops the enumeration.</param>
+    /// <returns>The images; use <see cref="ImageServicePageable{T}.AsPages"/> for pages and continuation tokens.</returns>
+    public virtual ImageServicePageable<ImageResponseBase> ListImagesAsync(ImageListOptions? filter = null, CancellationToken cancellationToken = default)
+    {
+        return new FuncPageable<ImageResponseBase>(
+            (token, pageSize, ct) => RunAsync("ListImages", null, async innerCt =>
+            {
+                if (token is not null)
+                {
+                    PaginatedImageList next = await GetNextPageAsync<PaginatedImageList>(token, innerCt).ConfigureAwait(false);
+                    return ToPage(next.Value, next.NextLink);
+                }
+
+                ServiceResponse<PaginatedImageList> response = await _rest.Images_ListQueryAsync(
+                    _subscriptionId, _resourceGroup, _workspace,
+                    name: filter?.Name,
+                    tags: filter is null ? null : ImageListOptions.FormatFilter(filter.Tags),
+                    properties: filter is null ? null : ImageListOptions.FormatFilter(filter.Properties),
+                    description: filter?.Description,
+                    modelId: filter?.ModelId,
+                    modelName: filter?.ModelName,
+                    version: filter?.Version,
+                    count: pageSize ?? filter?.PageSize,
+                    orderBy: filter?.OrderBy,
+                    expand: filter?.Expand,
+                    cancellationToken: innerCt).ConfigureAwait(false);
+                return ToPage(response.Result.Value, response.Result.NextLink);
+            }, ct),
+            cancellationToken);
+    }
+
+    /// <summary>Starts building an image. The service answers at once; the returned operation tracks the build.</summary>
+    /// <param name="request">The image to build.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The operation; keep its <see cref="ImageServiceOperation{T}.Id"/> to resume it later with <see cref="GetCreateImageOperation"/>.</returns>
+    /// <remarks>Not retried after a 500 or a timeout: the service might have started the build, and a retry would start a second one.</remarks>
+    public virtual Task<CreateImageOperation> StartCreateImageAsync(DockerImageRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RunAsync("StartCreateImage", request.Name, async ct =>
+        {
+            ServiceResponse response = await _rest.Images_CreateAsync(request, _subscriptionId, _resourceGroup, _workspace, ct).ConfigureAwait(false);
+            return new CreateImageOperation(ReadOperationId(response), new ImageDriver(this));
+        }, cancellationToken);
+    }
+
+    /// <summary>Builds an image and waits until the build completes.</summary>
+    /// <param name="request">The image to build.</param>
+    /// <param name="cancellationToken">Stops waiting (the build goes on in the service).</param>
+    /// <returns>The built image.</returns>
+    /// <exception cref="ImageServiceException">The build failed (with the operation's error, log and build log URI) or the call failed.</exception>
+    public virtual async Task<ImageResponseBase> CreateImageAsync(DockerImageRequest request, CancellationToken cancellationToken = default)
+    {
+        CreateImageOperation operation = await StartCreateImageAsync(request, cancellationToken).ConfigureAwait(false);
+        return await operation.WaitForCompletionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Resumes a create operation from its id alone (for example in another process, after a restart).</summary>
+    /// <param name="operationId">The id from <see cref="ImageServiceOperation{T}.Id"/>.</param>
+    /// <returns>The operation; call <see cref="ImageServiceOperation{T}.UpdateStatusAsync"/> or <c>WaitForCompletionAsync</c>.</returns>
+    public virtual CreateImageOperation GetCreateImageOperation(string operationId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(operationId);
+        return new CreateImageOperation(operationId, new ImageDriver(this));
+    }
+
+    /// <summary>Gets the status of a long-running operation.</summary>
+    /// <param name="operationId">The operation id.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The status.</returns>
+    public virtual Task<AsyncOperationStatus> GetOperationAsync(string operationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(operationId);
+        return RunAsync("GetOperation", null, async ct => (await PollCoreAsync(operationId, ct).ConfigureAwait(false)).Status, cancellationToken);
+    }
+
+    /// <summary>Applies a JSON Patch to an image.</summary>
+    /// <param name="imageId">The image id, <c>name:version</c>.</param>
+    /// <param name="patch">The changes.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The updated image.</returns>
+    public virtual Task<ImageResponseBase> UpdateImageAsync(string imageId, ImagePatch patch, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        ArgumentNullException.ThrowIfNull(patch);
+        if (patch.Operations.Count == 0)
+        {
+            throw new ArgumentException("The patch has no operation.", nameof(patch));
+        }
+
+        return RunAsync("UpdateImage", imageId, ct => PatchCoreAsync(imageId, patch, ct), cancellationToken);
+    }
+
+    /// <summary>Replaces the whole tag map of an image.</summary>
+    /// <param name="imageId">The image id, <c>name:version</c>.</param>
+    /// <param name="tags">The new tags; an empty map removes every tag.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The updated image.</returns>
+    public virtual Task<ImageResponseBase> UpdateTagsAsync(string imageId, IDictionary<string, string> tags, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        ArgumentNullException.ThrowIfNull(tags);
+        return RunAsync("UpdateTags", imageId, ct => PatchCoreAsync(imageId, new ImagePatch().ReplaceTags(tags), ct), cancellationToken);
+    }
+
+    /// <summary>Adds or overwrites tags, keeping the others (reads the image, then replaces its tag map).</summary>
+    /// <param name="imageId">The image id, <c>name:version</c>.</param>
+    /// <param name="tags">The tags to add or overwrite.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The updated image.</returns>
+    public virtual Task<ImageResponseBase> AddTagsAsync(string imageId, IDictionary<string, string> tags, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        ArgumentNullException.ThrowIfNull(tags);
+        return RunAsync("AddTags", imageId, async ct =>
+        {
+            ImageResponseBase image = await GetImageCoreAsync(imageId, ct).ConfigureAwait(false);
+            var merged = new Dictionary<string, string>(image.KvTags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+            foreach (KeyValuePair<string, string> pair in tags)
+            {
+                merged[pair.Key] = pair.Value;
+            }
+
+            return await PatchCoreAsync(imageId, new ImagePatch().ReplaceTags(merged), ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <summary>Removes tags by key, keeping the others (reads the image, then replaces its tag map).</summary>
+    /// <param name="imageId">The image id, <c>name:version</c>.</param>
+    /// <param name="keys">The keys to remove; absent keys are ignored.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The updated image.</returns>
+    public virtual Task<ImageResponseBase> RemoveTagsAsync(string imageId, IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        ArgumentNullException.ThrowIfNull(keys);
+        string[] remove = keys.ToArray();
+        return RunAsync("RemoveTags", imageId, async ct =>
+        {
+            ImageResponseBase image = await GetImageCoreAsync(imageId, ct).ConfigureAwait(false);
+            var kept = new Dictionary<string, string>(image.KvTags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+            foreach (string key in remove)
+            {
+                kept.Remove(key);
+            }
+
+            return await PatchCoreAsync(imageId, new ImagePatch().ReplaceTags(kept), ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <summary>Adds properties. Properties are immutable: a key the image already has is refused.</summary>
+    /// <param name="imageId">The image id, <c>name:version</c>.</param>
+    /// <param name="properties">The properties to add.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The updated image.</returns>
+    /// <exception cref="ArgumentException">The image already has one of the keys; nothing is changed.</exception>
+    public virtual Task<ImageResponseBase> AddPropertiesAsync(string imageId, IDictionary<string, string> properties, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        ArgumentNullException.ThrowIfNull(properties);
+        if (properties.Count == 0)
+        {
+            throw new ArgumentException("No property to add.", nameof(properties));
+        }
+
+        return RunAsync("AddProperties", imageId, async ct =>
+        {
+            ImageResponseBase image = await GetImageCoreAsync(imageId, ct).ConfigureAwait(false);
+            string[] existing = properties.Keys.Where(k => image.Properties?.ContainsKey(k) == true).OrderBy(k => k, StringComparer.Ordinal).ToArray();
+            if (existing.Length > 0)
+            {
+                throw new ArgumentException(
+                    $"The image '{imageId}' already has the propert{(existing.Length == 1 ? "y" : "ies")} {string.Join(", ", existing.Select(k => "'" + k + "'"))}; properties are immutable and cannot be overwritten.",
+                    nameof(properties));
+            }
+
+            return await PatchCoreAsync(imageId, new ImagePatch().AddProperties(properties), ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <summary>Deletes an image.</summary>
+    /// <param name="imageId">The image id, <c>name:version</c>.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns><see langword="true"/> if the image was deleted (200); <see langword="false"/> if it did not exist (204).</returns>
+    /// <exception cref="ImageServiceException">The image is still used by a service (status 412), or the call failed.</exception>
+    public virtual Task<bool> DeleteImageAsync(string imageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        return RunAsync("DeleteImage", imageId, async ct =>
+        {
+            try
+            {
+                ServiceResponse response = await _rest.Images_DeleteAsync(_subscriptionId, _resourceGroup, _workspace, imageId, ct).ConfigureAwait(false);
+                return response.StatusCode == 200;
+            }
+            catch (ApiException ex) when (ex.StatusCode == 412)
+            {
+                ModelErrorResponse? error = (ex as ApiException<ModelErrorResponse>)?.Result;
+                throw new ImageServiceException(
+                    412,
+                    ImageServiceException.FormatMessage($"The image '{imageId}' cannot be deleted: it is still used by a service. Delete the service first.", 412, error),
+                    error,
+                    ex);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Lists the profiles of an image lazily, following the service's <c>nextLink</c>.</summary>
+    /// <param name="imageId">The image id, <c>name:version</c>.</param>
+    /// <param name="cancellationToken">Stops the enumeration.</param>
+    /// <returns>The profiles.</returns>
+    public virtual ImageServicePageable<ProfileResponse> ListProfilesAsync(string imageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        return new FuncPageable<ProfileResponse>(
+            (token, pageSize, ct) => RunAsync("ListProfiles", imageId, async innerCt =>
+            {
+                PaginatedProfileResponseList list = token is not null
+                    ? await GetNextPageAsync<PaginatedProfileResponseList>(token, innerCt).ConfigureAwait(false)
+                    : (await _rest.Profiles_ListQueryAsync(_subscriptionId, _resourceGroup, _workspace, imageId, count: pageSize, cancellationToken: innerCt).ConfigureAwait(false)).Result;
+                return ToPage(list.Value, list.NextLink);
+            }, ct),
+            cancellationToken);
+    }
+
+    /// <summary>Gets a profile of an image.</summary>
+    /// <param name="imageId">The image id, <c>name:version</c>.</param>
+    /// <param name="profileId">The profile id.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The profile.</returns>
+    public virtual Task<ProfileResponse> GetProfileAsync(string imageId, string profileId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(profileId);
+        return RunAsync("GetProfile", imageId, ct => GetProfileCoreAsync(imageId, profileId, ct), cancellationToken);
+    }
+
+    /// <summary>Starts profiling an image. The returned operation tracks the profiling run.</summary>
+    /// <param name="imageId">The image id, <c>name:version</c>.</param>
+    /// <param name="request">The profile to create.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The operation.</returns>
+    public virtual Task<CreateProfileOperation> StartCreateProfileAsync(string imageId, ProfileRequestBase request, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        ArgumentNullException.ThrowIfNull(request);
+        return RunAsync("StartCreateProfile", imageId, async ct =>
+        {
+            ServiceResponse response = await _rest.Profiles_CreateAsync(request, _subscriptionId, _resourceGroup, _workspace, imageId, ct).ConfigureAwait(false);
+            return new CreateProfileOperation(ReadOperationId(response), new ProfileDriver(this, imageId));
+        }, cancellationToken);
+    }
+
+    private static HttpClient CreateOwnedHttpClient(ImageServiceClientOptions options, HttpMessageHandler transport)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ImageServiceClientOptionsValidator.ThrowIfInvalid(options);
+        var shared = new ImageServiceHttpPipeline.Shared(options);
+        return new HttpClient(ImageServiceHttpPipeline.CreateStandalone(shared, transport), disposeHandler: true)
+        {
+            BaseAddress = ImageServiceHttpPipeline.NormalizeEndpoint(options.Endpoint!),
+
+            // The resilience pipeline owns timeouts (attempt and total); HttpClient's own 100 s default must not undercut them.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    private static ImageServicePage<T> ToPage<T>(ICollection<T>? values, string? nextLink) =>
+        new(values?.ToArray() ?? throw new ImageServiceException("The image service returned a page without 'value'."), string.IsNullOrEmpty(nextLink) ? null : nextLink);
+
+    private static string? FindHeader(IReadOnlyDictionary<string, IEnumerable<string>> headers, string name) =>
+        headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
+
+    private static string LastSegment(string location)
+    {
+        string path = Uri.TryCreate(location, UriKind.Absolute, out Uri? absolute) ? absolute.AbsolutePath : location.Split('?')[0];
+        string segment = path.TrimEnd('/').Split('/').LastOrDefault() ?? string.Empty;
+        return Uri.UnescapeDataString(segment);
+    }
+
+    private string ReadOperationId(ServiceResponse response)
+    {
+        string location = FindHeader(response.Headers, OperationLocationHeader)
+            ?? throw new ImageServiceException(response.StatusCode, "The image service accepted the request but sent no Operation-Location header.");
+        if (Uri.TryCreate(location, UriKind.Absolute, out Uri? absolute) && absolute.Scheme is "http" or "https")
+        {
+            _origins.ThrowIfNotAllowed(absolute, "Operation-Location");
+        }
+
+        string id = LastSegment(location);
+        return id.Length > 0 ? id : throw new ImageServiceException(response.StatusCode, "The image service sent an Operation-Location header without an operation id.");
+    }
+
+    private async Task<TResult> RunAsync<TResult>(string operation, string? imageId, Func<CancellationToken, Task<TResult>> action, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        string clientRequestId = Guid.NewGuid().ToString();
+        using Activity? activity = ImageServiceDiagnostics.StartActivity(operation, imageId);
+        activity?.SetTag("imageservice.client_request_id", clientRequestId);
+        using RequestContext.Scope scope = RequestContext.Begin(clientRequestId);
+        try
+        {
+            return await action(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ErrorMapper.Map(ex, operation, clientRequestId, cancellationToken) is { } mapped)
+        {
+            ImageServiceDiagnostics.RecordFailure(activity, mapped);
+            if (ReferenceEquals(mapped, ex))
+            {
+                throw;
+            }
+
+            throw mapped;
+        }
+        catch (Exception ex)
+        {
+            ImageServiceDiagnostics.RecordFailure(activity, ex);
+            throw;
+        }
+    }
+
+    private async Task<ImageResponseBase> GetImageCoreAsync(string imageId, CancellationToken cancellationToken) =>
+        (await _rest.Images_QueryByIdAsync(_subscriptionId, _resourceGroup, _workspace, imageId, cancellationToken: cancellationToken).ConfigureAwait(false)).Result;
+
+    private async Task<ProfileResponse> GetProfileCoreAsync(string imageId, string profileId, CancellationToken cancellationToken) =>
+        (await _rest.Profiles_QueryByIdAsync(_subscriptionId, _resourceGroup, _workspace, imageId, profileId, cancellationToken).ConfigureAwait(false)).Result;
+
+    private async Task<ImageResponseBase> PatchCoreAsync(string imageId, ImagePatch patch, CancellationToken cancellationToken) =>
+        (await _rest.Images_PatchAsync(patch.Operations, _subscriptionId, _resourceGroup, _workspace, imageId, cancellationToken).ConfigureAwait(false)).Result;
+
+    private async Task<(AsyncOperationStatus Status, TimeSpan? ServerDelay)> PollCoreAsync(string operationId, CancellationToken cancellationToken)
+    {
+        ServiceResponse<AsyncOperationStatus> response = await _rest.Operations_GetAsync(_subscriptionId, _resourceGroup, _workspace, operationId, cancellationToken).ConfigureAwait(false);
+        return (response.Result, ReadServerDelay(response.Headers));
+    }
+
+    private TimeSpan? ReadServerDelay(IReadOnlyDictionary<string, IEnumerable<string>> headers)
+    {
+        if (FindHeader(headers, "x-ms-retry-after-ms") is { } ms
+            && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds) && milliseconds >= 0)
+        {
+            return TimeSpan.FromMilliseconds(milliseconds);
+        }
+
+        if (FindHeader(headers, "Retry-After") is { } retryAfter)
+        {
+            if (int.TryParse(retryAfter, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds))
+            {
+                return TimeSpan.FromSeconds(seconds);
+            }
+
+            if (DateTimeOffset.TryParse(retryAfter, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset date))
+            {
+                TimeSpan wait = date - _timeProvider.GetUtcNow();
+                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<TList> GetNextPageAsync<TList>(string continuationToken, CancellationToken cancellationToken)
+        where TList : class
+    {
+        if (!Uri.TryCreate(_baseAddress, continuationToken, out Uri? uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException("The continuation token is not a nextLink URL returned by the image service.", nameof(continuationToken));
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        int status = (int)response.StatusCode;
+        using Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var reader = new JsonTextReader(new StreamReader(stream));
+        JsonSerializer serializer = ImageServiceJson.CreateSerializer();
+        if (status != 200)
+        {
+            ModelErrorResponse? error = null;
+            try
+            {
+                error = serializer.Deserialize<ModelErrorResponse>(reader);
+            }
+            catch (JsonException)
+            {
+                // An unreadable error body: report the status alone.
+            }
+
+            throw new ImageServiceException(status, ImageServiceException.FormatMessage("Reading the next page failed.", status, error), error);
+        }
+
+        return serializer.Deserialize<TList>(reader) ?? throw new ImageServiceException(status, "The image service returned an empty page.");
+    }
+
+    private async Task<ImageServiceException> CreateFailureAsync(string kind, string operationId, AsyncOperationStatus status, Func<string, CancellationToken, Task<Uri?>> buildLog, CancellationToken cancellationToken)
+    {
+        Uri? buildLogUri = null;
+        if (!string.IsNullOrEmpty(status.ResourceLocation))
+        {
+            try
+            {
+                buildLogUri = await buildLog(LastSegment(status.ResourceLocation), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ApiException or ImageServiceException or HttpRequestException or JsonException)
+            {
+                // The build log is a courtesy: the operation's own error is what the caller needs.
+            }
+        }
+
+        ModelErrorResponse? error = status.Error;
+        string summary = $"The {kind} operation '{operationId}' ended in state {status.State?.ToString() ?? "unknown"}.";
+        if (buildLogUri is not null)
+        {
+            summary += $" Build log: {buildLogUri}.";
+        }
+
+        return new ImageServiceException(error?.StatusCode ?? 0, ImageServiceException.FormatMessage(summary, 0, error), error)
+        {
+            OperationId = operationId,
+            OperationLog = status.OperationLog,
+            BuildLogUri = buildLogUri,
+            ErrorCode = error?.Code,
+            ClientRequestId = RequestContext.CurrentClientRequestId,
+        };
+    }
+
+    private abstract class DriverBase<T> : ImageServiceOperation<T>.Driver
+        where T : class
+    {
+        protected DriverBase(ImageServiceClient client) => Client = client;
+
+        public override TimeProvider TimeProvider => Client._timeProvider;
+
+        public override TimeSpan PollingInterval => Client._options.PollingInterval;
+
+        public override TimeSpan OperationTimeout => Client._options.OperationTimeout;
+
+        public override ILogger Logger => Client._logger;
+
+        protected ImageServiceClient Client { get; }
+
+        public override Task<(AsyncOperationStatus Status, TimeSpan? ServerDelay)> PollAsync(string operationId, CancellationToken cancellationToken) =>
+            Client.RunAsync("GetOperation", null, ct => Client.PollCoreAsync(operationId, ct), cancellationToken);
+
+        protected static string ResourceId(AsyncOperationStatus status) =>
+            string.IsNullOrEmpty(status.ResourceLocation)
+                ? throw new ImageServiceException($"The operation '{status.Id}' succeeded but its status has no resourceLocation.")
+                : LastSegment(status.ResourceLocation);
+    }
+
+    private sealed class ImageDriver : DriverBase<ImageResponseBase>
+    {
+        public ImageDriver(ImageServiceClient client)
+            : base(client)
+        {
+        }
+
+        public override string OperationType => "CreateImage";
+
+        public override Task<ImageResponseBase> GetResultAsync(AsyncOperationStatus status, CancellationToken cancellationToken)
+        {
+            string imageId = ResourceId(status);
+            return Client.RunAsync("GetImage", imageId, ct => Client.GetImageCoreAsync(imageId, ct), cancellationToken);
+        }
+
+        public override Task<ImageServiceException> CreateFailureAsync(string operationId, AsyncOperationStatus status, CancellationToken cancellationToken) =>
+            Client.RunAsync("GetImage", null, ct => Client.CreateFailureAsync("create image", operationId, status, async (imageId, innerCt) =>
+            {
+                ImageResponseBase image = await Client.GetImageCoreAsync(imageId, innerCt).ConfigureAwait(false);
+                return Uri.TryCreate(image.ImageBuildLogUri, UriKind.Absolute, out Uri? uri) ? uri : null;
+            }, ct), cancellationToken);
+    }
+
+    private sealed class ProfileDriver : DriverBase<ProfileResponse>
+    {
+        private readonly string _imageId;
+
+        public ProfileDriver(ImageServiceClient client, string imageId)
+            : base(client) => _imageId = imageId;
+
+        public override string OperationType => "CreateProfile";
+
+        public override Task<ProfileResponse> GetResultAsync(AsyncOperationStatus status, CancellationToken cancellationToken)
+        {
+            string profileId = ResourceId(status);
+            return Client.RunAsync("GetProfile", _imageId, ct => Client.GetProfileCoreAsync(_imageId, profileId, ct), cancellationToken);
+        }
+
+        public override Task<ImageServiceException> CreateFailureAsync(string operationId, AsyncOperationStatus status, CancellationToken cancellationToken) =>
+            Client.CreateFailureAsync("create profile", operationId, status, (_, _) => Task.FromResult<Uri?>(null), cancellationToken);
+    }
+}

@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+
+namespace ImageService.Client.Internal;
+
+/// <summary>
+/// The handler chain, defined once for both construction paths, outermost first. The DI path maps
+/// <see cref="Stage.Resilience"/> to <c>AddResilienceHandler</c> and every other stage to <c>AddHttpMessageHandler</c>;
+/// the standalone path maps it to <c>new ResilienceHandler(pipeline)</c>. Both use <see cref="ImageServiceResilience"/>.
+/// </summary>
+internal static class ImageServiceHttpPipeline
+{
+    public const string LoggerCategory = "ImageService.Client";
+
+    public static readonly TimeSpan PooledConnectionLifetime = TimeSpan.FromMinutes(2);
+
+    public enum Stage
+    {
+        ClientRequestId,
+        Telemetry,
+        Resilience,
+        Authentication,
+        ResponseSizeLimit,
+    }
+
+    public static IReadOnlyList<Stage> Stages { get; } =
+        [Stage.ClientRequestId, Stage.Telemetry, Stage.Resilience, Stage.Authentication, Stage.ResponseSizeLimit];
+
+    /// <summary>The state shared by the handlers of one client registration (the token cache outlives handler rotation).</summary>
+    internal sealed class Shared : IDisposable
+    {
+        public Shared(ImageServiceClientOptions options)
+        {
+            Options = options;
+            TimeProvider = options.TimeProvider ?? TimeProvider.System;
+            Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LoggerCategory);
+            Origins = new OriginPolicy(options);
+            Tokens = AccessTokenCache.Create(options, TimeProvider, Logger);
+        }
+
+        public ImageServiceClientOptions Options { get; }
+
+        public TimeProvider TimeProvider { get; }
+
+        public ILogger Logger { get; }
+
+        public OriginPolicy Origins { get; }
+
+        public AccessTokenCache? Tokens { get; }
+
+        public void Dispose() => Tokens?.Dispose();
+    }
+
+    public static DelegatingHandler CreateHandler(Stage stage, Shared shared) => stage switch
+    {
+        Stage.ClientRequestId => new ClientRequestIdHandler(),
+        Stage.Telemetry => new TelemetryHandler(shared.Logger, shared.TimeProvider),
+        Stage.Authentication => new BearerTokenHandler(shared.Tokens, shared.Origins, shared.Logger),
+        Stage.ResponseSizeLimit => new ResponseSizeLimitHandler(shared.Options.MaxResponseBytes),
+        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "The resilience stage is built by its own path."),
+    };
+
+    public static void ConfigureResilience(ResiliencePipelineBuilder<HttpResponseMessage> builder, Shared shared) =>
+        ImageServiceResilience.Configure(builder, shared.Options, shared.TimeProvider, shared.Logger);
+
+    /// <summary>The standalone chain over <paramref name="transport"/>.</summary>
+    public static HttpMessageHandler CreateStandalone(Shared shared, HttpMessageHandler transport)
+    {
+        HttpMessageHandler inner = transport;
+        for (int i = Stages.Count - 1; i >= 0; i--)
+        {
+            DelegatingHandler handler = Stages[i] == Stage.Resilience
+                ? new ResilienceHandler(ImageServiceResilience.Build(shared.Options, shared.TimeProvider, shared.Logger))
+                : CreateHandler(Stages[i], shared);
+            handler.InnerHandler = inner;
+            inner = handler;
+        }
+
+        return inner;
+    }
+
+    public static SocketsHttpHandler CreateTransport() => new()
+    {
+        PooledConnectionLifetime = PooledConnectionLifetime,
+        AutomaticDecompression = System.Net.DecompressionMethods.All,
+        AllowAutoRedirect = false, // a redirect would carry the Authorization header past the origin check
+    };
+
+    public static Uri NormalizeEndpoint(Uri endpoint) =>
+        endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
+}

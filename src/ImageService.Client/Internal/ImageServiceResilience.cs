@@ -1,0 +1,166 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using ImageService.Client.Diagnostics;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace ImageService.Client.Internal;
+
+/// <summary>
+/// The one definition of the resilience pipeline, used by both the DI path (<c>AddResilienceHandler</c>) and the
+/// standalone constructor (<c>new ResilienceHandler(pipeline)</c>): total timeout, then retry, then circuit breaker,
+/// then attempt timeout.
+/// </summary>
+internal static class ImageServiceResilience
+{
+    public const string PipelineName = "ImageService.Client";
+
+    public static ResiliencePipeline<HttpResponseMessage> Build(ImageServiceClientOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        Configure(builder, options, timeProvider, logger);
+        return builder.Build();
+    }
+
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ImageServiceClientOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        builder.TimeProvider = timeProvider;
+        builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "TotalTimeout", Timeout = options.TotalRequestTimeout });
+
+        if (options.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new HttpRetryStrategyOptions
+            {
+                Name = "Retry",
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                ShouldRetryAfterHeader = false, // the delay generator below reads x-ms-retry-after-ms and Retry-After itself
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
+                DelayGenerator = args => ValueTask.FromResult(GetServerDelay(args.Outcome.Result, options.MaxDelay, timeProvider)),
+                OnRetry = args =>
+                {
+                    HttpRequestMessage? request = args.Context.GetRequestMessage();
+                    string method = request?.Method.Method ?? string.Empty;
+                    ImageServiceDiagnostics.Retries.Add(1, new System.Collections.Generic.KeyValuePair<string, object?>("http.request.method", method));
+                    string outcome = args.Outcome.Exception?.GetType().Name
+                        ?? ((int?)args.Outcome.Result?.StatusCode)?.ToString(CultureInfo.InvariantCulture)
+                        ?? "unknown";
+                    Log.Retrying(logger, method, UrlRedactor.Redact(request?.RequestUri), args.AttemptNumber + 1, outcome, args.RetryDelay.TotalMilliseconds);
+                    return default;
+                },
+            });
+        }
+
+        builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        {
+            Name = "CircuitBreaker",
+            FailureRatio = options.CircuitBreakerFailureRatio,
+            MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+            SamplingDuration = options.CircuitBreakerSamplingDuration,
+            BreakDuration = options.CircuitBreakerBreakDuration,
+            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+        });
+
+        builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = options.AttemptTimeout });
+    }
+
+    internal static bool IsTransientStatus(HttpStatusCode status) =>
+        (int)status is 408 or 429 or 500 or 502 or 503 or 504;
+
+    internal static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is HttpRequestException or TimeoutRejectedException
+        || (outcome.Result is { } response && IsTransientStatus(response.StatusCode));
+
+    /// <summary>
+    /// Idempotent methods retry every transient failure. POST and PATCH (create, patch) retry only where the server
+    /// cannot have acted: 429, 503, and a connection that failed before the request was sent.
+    /// </summary>
+    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
+    {
+        if (!IsTransient(outcome))
+        {
+            return false;
+        }
+
+        HttpMethod? method = outcome.Result?.RequestMessage?.Method ?? context.GetRequestMessage()?.Method;
+        bool unsafeMethod = method is null || method == HttpMethod.Post || method == HttpMethod.Patch;
+        if (!unsafeMethod)
+        {
+            return true;
+        }
+
+        if (outcome.Result is { } response)
+        {
+            return response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
+        }
+
+        return outcome.Exception is HttpRequestException http && NeverSent(http);
+    }
+
+    internal static bool NeverSent(HttpRequestException exception)
+    {
+        if (exception.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+        {
+            return true;
+        }
+
+        for (Exception? inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable or SocketError.NetworkUnreachable })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The server's requested delay (<c>x-ms-retry-after-ms</c>, then <c>Retry-After</c>), capped; null to use the back-off.</summary>
+    internal static TimeSpan? GetServerDelay(HttpResponseMessage? response, TimeSpan maxDelay, TimeProvider timeProvider)
+    {
+        TimeSpan? delay = ReadRetryAfter(response, timeProvider);
+        return delay is { } d ? (d > maxDelay ? maxDelay : d) : null;
+    }
+
+    /// <summary>Reads <c>x-ms-retry-after-ms</c>, then <c>Retry-After</c> (seconds or an HTTP date).</summary>
+    internal static TimeSpan? ReadRetryAfter(HttpResponseMessage? response, TimeProvider clock)
+    {
+        if (response is null)
+        {
+            return null;
+        }
+
+        if (response.Headers.TryGetValues("x-ms-retry-after-ms", out var msValues)
+            && double.TryParse(msValues.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) && ms >= 0)
+        {
+            return TimeSpan.FromMilliseconds(ms);
+        }
+
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (retryAfter?.Date is { } date)
+        {
+            // Compare with our clock: a skewed server Date would make the wait wrong in the same way either way.
+            TimeSpan wait = date - clock.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+}
