@@ -14,15 +14,33 @@
     build    Client.sln in Release, warnings as errors (regenerates the client when the spec changed)
     test     restore, lint, build, then every test project
     pack     the NuGet package of src/ImageService.Client into artifacts/packages
+    spec-diff        Optic breaking-change check of openapi/images.yaml against the base (see -Base); fails on a breaking
+                     change unless version.props bumps MAJOR, and when CHANGELOG.md has no entry for the version
+    spec-diff-files  the same classifier on two files: -Old <spec> -New <spec> (fails on a breaking change)
+    api-diff         what changed in the public C# surface (PublicAPI.*.txt) since the base, grouped by type; fails
+                     on a removed or changed symbol unless version.props bumps MAJOR
+    api-diff-files   the same comparison of two PublicAPI files or folders: -Old <path> -New <path>
+    api-baseline     rewrite PublicAPI.Unshipped.txt from the build's RS0016/RS0017 diagnostics
 .PARAMETER Configuration
     Release (default) or Debug.
+.PARAMETER Base
+    The git ref spec-diff and api-diff compare with. Default: the newest release tag (v*), else the merge base with
+    origin/main when HEAD is ahead of it, else HEAD when the compared files have uncommitted changes, else the parent
+    of the last commit that changed them (no such commit: nothing to compare, the gate passes).
+.PARAMETER Old
+    spec-diff-files / api-diff-files: the file (or PublicAPI folder) before the change.
+.PARAMETER New
+    spec-diff-files / api-diff-files: the file (or PublicAPI folder) after the change.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0, ValueFromRemainingArguments = $true)]
     [string[]] $Target = @(),
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    [string] $Base = '',
+    [string] $Old = '',
+    [string] $New = ''
 )
 
 Set-StrictMode -Version Latest
@@ -74,6 +92,9 @@ function Invoke-Target([string] $Name) {
     $script:Timings.Add([pscustomobject]@{ Target = $Name; Seconds = [math]::Round($watch.Elapsed.TotalSeconds, 1) })
     [void] $script:Completed.Add($Name)
 }
+
+# spec-diff, api-diff and api-baseline helpers (Optic report parsing, PublicAPI comparison, the versioning rule).
+. (Join-Path $PSScriptRoot 'eng/SpecEvolution.ps1')
 
 $Targets = [ordered]@{
     restore = @{
@@ -140,6 +161,104 @@ $Targets = [ordered]@{
         Action = {
             Invoke-Native dotnet @('pack', (Join-Path $Root 'src/ImageService.Client/ImageService.Client.csproj'), '--no-build', '-c', $Configuration,
                 '-o', (Join-Path $Artifacts 'packages'), '-nologo')
+        }
+    }
+    'spec-diff' = @{
+        Description = 'breaking-change gate: Optic on openapi/images.yaml against the base, versioning rule, changelog'
+        DependsOn = @()
+        Action = {
+            $baseInfo = Resolve-BaseRef @($SpecFile)
+            Write-Host "    base: $($baseInfo.Reason)"
+            $changes = @()
+            if (-not $baseInfo.Ref) { Write-Host '    nothing to compare the spec with: no spec change to check.' }
+            else {
+                $oldSpec = Get-FileAtRef $baseInfo.Ref $SpecFile
+                if ($null -eq $oldSpec) { Write-Host "    $SpecFile does not exist at the base: the whole spec is new, nothing to break." }
+                else {
+                    $directory = Join-Path $Artifacts 'spec-diff'
+                    New-Item -ItemType Directory -Force $directory | Out-Null
+                    $oldFile = Join-Path $directory 'images.base.yaml'
+                    Set-Content -Path $oldFile -Value $oldSpec -NoNewline
+                    $changes = Get-SpecChanges $oldFile (Join-Path $Root $SpecFile)
+                }
+            }
+            $breaking = @($changes | Where-Object { $_.Rules.Count -gt 0 }).Count
+            $failures = Test-VersionRule -Gate 'spec' -Breaking $breaking -Additive ($changes.Count - $breaking) -BaseInfo $baseInfo -Current (Get-CurrentVersion)
+            Assert-NoFailures 'spec-diff' $failures
+        }
+    }
+    'spec-diff-files' = @{
+        Description = 'the spec-diff classifier on two files (-Old <spec> -New <spec>); fails on a breaking change'
+        DependsOn = @()
+        Action = {
+            if (-not $Old -or -not $New) { throw 'spec-diff-files needs -Old <spec> and -New <spec>.' }
+            $changes = Get-SpecChanges (Resolve-Path $Old).Path (Resolve-Path $New).Path
+            $breaking = @($changes | Where-Object { $_.Rules.Count -gt 0 }).Count
+            if ($breaking -gt 0) { throw "spec-diff-files: $breaking breaking change(s)." }
+            Write-Host '    spec-diff-files: no breaking change.' -ForegroundColor Green
+        }
+    }
+    'api-diff' = @{
+        Description = 'public API gate: what changed in PublicAPI.*.txt since the base, versioning rule, changelog'
+        DependsOn = @()
+        Action = {
+            $baseInfo = Resolve-BaseRef @($ApiShippedFile, $ApiUnshippedFile)
+            Write-Host "    base: $($baseInfo.Reason)"
+            $breaking = 0; $additive = 0
+            if (-not $baseInfo.Ref) { Write-Host '    nothing to compare the public API with: no API change to check.' }
+            else {
+                $oldSurface = Get-ApiSurface (Get-FileAtRef $baseInfo.Ref $ApiShippedFile) (Get-FileAtRef $baseInfo.Ref $ApiUnshippedFile)
+                $newSurface = Read-ApiPath (Join-Path $Root 'src/ImageService.Client')
+                $entries = Compare-ApiSurface $oldSurface $newSurface
+                $breaking = Write-ApiChanges $entries
+                $additive = $entries.Count - $breaking
+            }
+            $failures = Test-VersionRule -Gate 'public API' -Breaking $breaking -Additive $additive -BaseInfo $baseInfo -Current (Get-CurrentVersion)
+            Assert-NoFailures 'api-diff' $failures
+        }
+    }
+    'api-diff-files' = @{
+        Description = 'the api-diff comparison of two PublicAPI files or folders (-Old <path> -New <path>)'
+        DependsOn = @()
+        Action = {
+            if (-not $Old -or -not $New) { throw 'api-diff-files needs -Old <path> and -New <path>.' }
+            $breaking = Write-ApiChanges (Compare-ApiSurface (Read-ApiPath $Old) (Read-ApiPath $New))
+            if ($breaking -gt 0) { throw "api-diff-files: $breaking removed or changed public symbol(s)." }
+        }
+    }
+    'api-baseline' = @{
+        Description = 'rewrite PublicAPI.Unshipped.txt from the RS0016/RS0017 diagnostics of a -warnaserror build'
+        DependsOn = @()
+        Action = {
+            $unshipped = Join-Path $Root $ApiUnshippedFile
+            $shipped = @(Get-Content (Join-Path $Root $ApiShippedFile))
+            for ($round = 1; $round -le 3; $round++) {
+                $diagnostics = Get-PublicApiDiagnostics
+                if ($diagnostics.Other.Count -gt 0) {
+                    $diagnostics.Other | ForEach-Object { Write-Host "    $_" -ForegroundColor Red }
+                    throw 'The build has errors besides RS0016/RS0017: fix them first, the baseline is left alone.'
+                }
+                if ($diagnostics.Add.Count -eq 0 -and $diagnostics.Remove.Count -eq 0) {
+                    if ($diagnostics.ExitCode -ne 0) { $diagnostics.Output | Select-Object -Last 30 | Write-Host; throw 'The build failed (output above).' }
+                    Write-Host "    the build declares exactly the public API in $ApiUnshippedFile." -ForegroundColor Green
+                    return
+                }
+                $lines = [System.Collections.Generic.List[string]]::new()
+                foreach ($line in (Get-Content $unshipped)) { if (-not $diagnostics.Remove.Contains($line.Trim())) { $lines.Add($line) } }
+                if ($lines.Count -eq 0 -or $lines[0] -ne '#nullable enable') { $lines.Insert(0, '#nullable enable') }
+                foreach ($symbol in $diagnostics.Remove) {
+                    # Gone from Shipped: the analyzer wants it marked removed in Unshipped until the next release.
+                    if ($shipped -contains $symbol) { $lines.Add("*REMOVED*$symbol") }
+                    Write-Host "    - $symbol" -ForegroundColor Red
+                }
+                foreach ($symbol in $diagnostics.Add) {
+                    if (-not $lines.Contains($symbol)) { $lines.Add($symbol) }
+                    Write-Host "    + $symbol" -ForegroundColor Green
+                }
+                [System.IO.File]::WriteAllText($unshipped, (($lines -join "`n") + "`n"))
+                Write-Host "    $ApiUnshippedFile updated: $($diagnostics.Add.Count) added, $($diagnostics.Remove.Count) removed (round $round); rebuilding to verify."
+            }
+            throw 'The public API baseline did not settle after 3 rounds.'
         }
     }
 }
