@@ -93,6 +93,9 @@ function Invoke-Target([string] $Name) {
     [void] $script:Completed.Add($Name)
 }
 
+# README snippets taken from the compiled samples.
+. (Join-Path $PSScriptRoot '.ci/scripts/Snippets.ps1')
+
 # spec-diff, api-diff and api-baseline helpers (Optic report parsing, PublicAPI comparison, the versioning rule).
 . (Join-Path $PSScriptRoot 'eng/SpecEvolution.ps1')
 
@@ -139,9 +142,36 @@ $Targets = [ordered]@{
             Write-Host '    spec touched: generated client regenerated'
         }
     }
+    snippets = @{
+        Description = 'copy the #region Snippet:* blocks of samples/ into README.md'
+        DependsOn = @()
+        Action = { Update-ReadmeSnippets $Root }
+    }
+    'snippets-check' = @{
+        Description = 'fail when README.md code differs from the compiled samples'
+        DependsOn = @()
+        Action = { Update-ReadmeSnippets $Root -Check }
+    }
+    quickstart = @{
+        Description = 'run samples/Quickstart against the embedded emulator and check every lifecycle step'
+        DependsOn = @('build')
+        Action = {
+            $project = Join-Path $Root 'samples/Quickstart/Quickstart.csproj'
+            Write-Host "    dotnet run --project samples/Quickstart -c $Configuration --no-build" -ForegroundColor DarkGray
+            $output = & dotnet run --project $project -c $Configuration --no-build 2>&1 | ForEach-Object { "$_" }
+            $exit = $LASTEXITCODE
+            $output | ForEach-Object { Write-Host "    | $_" }
+            if ($exit -ne 0) { throw "The quickstart exited with code $exit." }
+            $missing = @('[create]', '[list]', '[update]', '[get]', '[delete]', 'Quickstart complete') |
+                Where-Object { $step = $_; -not ($output | Where-Object { $_.Contains($step) }) }
+            if ($missing) { throw "The quickstart did not print: $($missing -join ', ')." }
+            if (-not ($output | Where-Object { $_ -match 'operation \S+: Succeeded' })) { throw 'The quickstart showed no build progress.' }
+            Write-Host '    quickstart: every lifecycle step printed'
+        }
+    }
     test = @{
         Description = 'run every test project'
-        DependsOn = @('restore', 'lint', 'build', 'generation-check')
+        DependsOn = @('restore', 'lint', 'build', 'generation-check', 'snippets-check', 'quickstart')
         Action = {
             $results = Join-Path $Artifacts 'test-results'
             if (Test-Path $results) { Remove-Item -Recurse -Force $results }
