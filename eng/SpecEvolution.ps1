@@ -191,10 +191,16 @@ function Get-SpecChanges([string] $OldFile, [string] $NewFile) {
     }
     Write-Host ""
     Write-Host "    Spec changes: $breaking breaking, $($changes.Count - $breaking) non-breaking"
+    # Long Azure-style paths share a prefix; print it once.
+    $paths = @($changes | ForEach-Object { ($_.Location -split ' ', 3)[1] } | Where-Object { $_ })
+    $prefix = if ($paths.Count -gt 0) { $paths[0].Substring(0, $paths[0].LastIndexOf('/') + 1) } else { '' }
+    foreach ($path in $paths) { while ($prefix -and -not $path.StartsWith($prefix)) { $prefix = $prefix.Substring(0, $prefix.TrimEnd('/').LastIndexOf('/') + 1) } }
+    if ($prefix.Length -lt 40) { $prefix = '' } else { Write-Host "    (… stands for $($prefix.TrimEnd('/')))" }
     foreach ($change in $changes) {
         $label = if ($change.Rules.Count -gt 0) { 'BREAKING    ' } else { 'non-breaking' }
         $color = if ($change.Rules.Count -gt 0) { 'Red' } else { 'Gray' }
-        Write-Host "      $label  $($change.Location) > $($change.What) $($change.Kind)" -ForegroundColor $color
+        $location = if ($prefix) { $change.Location.Replace(" $prefix", ' …/') } else { $change.Location }
+        Write-Host "      $label  $location > $($change.What) $($change.Kind)" -ForegroundColor $color
         foreach ($rule in $change.Rules) { Write-Host "                    $rule" -ForegroundColor $color }
     }
     return , $changes

@@ -1,0 +1,62 @@
+using System.Threading.Tasks;
+
+namespace ImageService.SpecEvolution.Tests;
+
+/// <summary>
+/// The worked example of "When the spec changes" (README.md): each fixture pair goes through the classifier that
+/// <c>build.ps1 spec-diff</c> uses (Optic's breaking-changes ruleset, offline), via <c>build.ps1 spec-diff-files</c>.
+/// </summary>
+public sealed class SpecDiffTests
+{
+    [Fact]
+    public async Task ResponsePropertyAdded_IsNotBreaking()
+    {
+        var result = await DiffAsync("response-property-added");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Spec changes: 0 breaking, 1 non-breaking", result.Output);
+        Assert.Contains("non-breaking  GET /images > response 200 > body application/json > property /schema/properties/buildDurationSeconds added", result.Output);
+    }
+
+    [Fact]
+    public async Task ResponsePropertyRemoved_IsBreaking_AndNamesTheProperty()
+    {
+        var result = await DiffAsync("response-property-removed");
+
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.Contains("Spec changes: 1 breaking, 0 non-breaking", result.Output);
+        Assert.Contains("BREAKING      GET /images > response 200 > body application/json > property /schema/properties/imageBuildLogUri removed", result.Output);
+        Assert.Contains("[prevent removing response property] cannot remove response property 'imageBuildLogUri'", result.Output);
+        Assert.Contains("spec-diff-files: 1 breaking change(s).", result.Output);
+    }
+
+    [Fact]
+    public async Task ResponseEnumValueAdded_IsBreaking_AsOpticClassifiesIt()
+    {
+        // Optic's breaking-changes ruleset treats a new enum value in a response as breaking (a strict client may reject
+        // it). This SDK's extensible enums keep unknown values, but other clients of the spec may not: the gate follows
+        // Optic and asks for a MAJOR bump.
+        var result = await DiffAsync("response-enum-value-added");
+
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.Contains("Spec changes: 1 breaking, 0 non-breaking", result.Output);
+        Assert.Contains("property /schema/properties/creationState changed", result.Output);
+        Assert.Contains("cannot add enum option 'Canceled' from 'creationState' property", result.Output);
+    }
+
+    [Fact]
+    public async Task QueryParameterMadeRequired_IsBreaking()
+    {
+        var result = await DiffAsync("query-parameter-made-required");
+
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.Contains("Spec changes: 1 breaking, 0 non-breaking", result.Output);
+        Assert.Contains("BREAKING      GET /images > query parameter name > /required changed", result.Output);
+        Assert.Contains("cannot make optional query parameter 'name' required", result.Output);
+    }
+
+    private static Task<BuildScriptResult> DiffAsync(string fixture) =>
+        BuildScript.RunAsync("spec-diff-files",
+            "-Old", BuildScript.Fixture(fixture, "before.yaml"),
+            "-New", BuildScript.Fixture(fixture, "after.yaml"));
+}
