@@ -70,7 +70,7 @@ function Invoke-Native {
 function Write-TestSummary([string] $ResultsDirectory) {
     $passed = 0; $failed = 0; $skipped = 0
     foreach ($trx in Get-ChildItem $ResultsDirectory -Filter *.trx -ErrorAction SilentlyContinue) {
-        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $counters = ([xml](Get-Content -LiteralPath $trx.FullName -Raw)).TestRun.ResultSummary.Counters
         $passed += [int]$counters.passed
         $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
         $skipped += [int]$counters.notExecuted
