@@ -29,7 +29,8 @@ function Resolve-BaseRef([string[]] $Paths) {
         }
         return [pscustomobject]@{ Ref = $Base; Reason = "-Base $Base"; IsRelease = $Base -like 'v*' }
     }
-    $tag = Invoke-Git @('tag', '--list', 'v*', '--sort=-v:refname') -AllowFailure | Select-Object -First 1
+    # No 'v*' pattern for git: pwsh globs splatted native arguments against the current folder (version.props...).
+    $tag = Invoke-Git @('tag', '--list', '--sort=-v:refname') -AllowFailure | Where-Object { $_ -match '^v\d' } | Select-Object -First 1
     if ($tag) { return [pscustomobject]@{ Ref = $tag; Reason = "the newest release tag, $tag"; IsRelease = $true } }
     $head = Invoke-Git @('rev-parse', '--verify', '--quiet', 'HEAD^{commit}') -AllowFailure
     if (-not $head) { return [pscustomobject]@{ Ref = $null; Reason = 'the repository has no commit yet'; IsRelease = $false } }
