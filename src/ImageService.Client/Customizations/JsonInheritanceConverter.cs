@@ -37,14 +37,63 @@ internal sealed class JsonInheritanceConverter : JsonConverter
             return null;
         }
 
-        JObject json = JObject.Load(reader);
-        Type target = ResolveSubtype(objectType, json.GetValue(_discriminatorName, StringComparison.OrdinalIgnoreCase));
+        if (reader.TokenType != JsonToken.StartObject)
+        {
+            throw new JsonSerializationException($"Expected an object for {objectType.Name} but found {reader.TokenType} at '{reader.Path}'.");
+        }
+
+        // Stream the object: buffer only the properties before the discriminator (none when the service sends it
+        // first), then create the subtype, fill it from that prefix, and read the rest straight from the reader.
+        int objectDepth = reader.Depth;
+        var prefix = new JObject();
+        JToken? discriminator = null;
+        bool ended = false;
+        while (true)
+        {
+            if (!reader.Read())
+            {
+                throw new JsonSerializationException($"Unexpected end of JSON while reading {objectType.Name}.");
+            }
+
+            if (reader.TokenType == JsonToken.EndObject)
+            {
+                ended = true;
+                break;
+            }
+
+            if (reader.TokenType != JsonToken.PropertyName)
+            {
+                continue; // comments
+            }
+
+            string name = (string)reader.Value!;
+            if (!reader.Read())
+            {
+                throw new JsonSerializationException($"Unexpected end of JSON after property '{name}' of {objectType.Name}.");
+            }
+
+            JToken value = JToken.ReadFrom(reader);
+            prefix[name] = value; // a repeated property keeps its last value, as JObject.Load does
+            if (string.Equals(name, _discriminatorName, StringComparison.OrdinalIgnoreCase))
+            {
+                discriminator = value;
+                break;
+            }
+        }
+
+        Type target = ResolveSubtype(objectType, discriminator);
         object instance = Activator.CreateInstance(target)
             ?? throw new JsonSerializationException($"Could not create an instance of {target.Name}.");
-        using (JsonReader objectReader = json.CreateReader())
+
+        // Populate fills the instance without coming back through this converter.
+        using (JsonReader prefixReader = prefix.CreateReader())
         {
-            // Populate fills the instance without coming back through this converter.
-            serializer.Populate(objectReader, instance);
+            serializer.Populate(prefixReader, instance);
+        }
+
+        if (!ended)
+        {
+            serializer.Populate(new RestOfObjectReader(reader, objectDepth), instance);
         }
 
         return instance;
@@ -120,6 +169,79 @@ internal sealed class JsonInheritanceConverter : JsonConverter
 
         return map;
     });
+}
+
+/// <summary>
+/// Reads the rest of an object whose start the caller has already consumed: a synthetic StartObject, then the source's
+/// tokens up to and including the object's EndObject. Values are read by the source itself (ReadAsString and the like
+/// go to it), so they are exactly what the serializer would have read without this converter.
+/// </summary>
+internal sealed class RestOfObjectReader : JsonReader
+{
+    private readonly JsonReader _source;
+    private readonly int _objectDepth;
+    private int _state; // 0: before the synthetic StartObject, 1: forwarding, 2: past the object's EndObject
+
+    public RestOfObjectReader(JsonReader source, int objectDepth)
+    {
+        _source = source;
+        _objectDepth = objectDepth;
+        CloseInput = false;
+    }
+
+    public override string Path => _source.Path;
+
+    public override bool Read()
+    {
+        switch (_state)
+        {
+            case 0:
+                _state = 1;
+                SetToken(JsonToken.StartObject);
+                return true;
+            case 1:
+                if (!_source.Read())
+                {
+                    return false;
+                }
+
+                Mirror();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    public override string? ReadAsString() => _state == 1 ? Mirror(_source.ReadAsString()) : base.ReadAsString();
+
+    public override int? ReadAsInt32() => _state == 1 ? Mirror(_source.ReadAsInt32()) : base.ReadAsInt32();
+
+    public override bool? ReadAsBoolean() => _state == 1 ? Mirror(_source.ReadAsBoolean()) : base.ReadAsBoolean();
+
+    public override decimal? ReadAsDecimal() => _state == 1 ? Mirror(_source.ReadAsDecimal()) : base.ReadAsDecimal();
+
+    public override double? ReadAsDouble() => _state == 1 ? Mirror(_source.ReadAsDouble()) : base.ReadAsDouble();
+
+    public override DateTime? ReadAsDateTime() => _state == 1 ? Mirror(_source.ReadAsDateTime()) : base.ReadAsDateTime();
+
+    public override DateTimeOffset? ReadAsDateTimeOffset() => _state == 1 ? Mirror(_source.ReadAsDateTimeOffset()) : base.ReadAsDateTimeOffset();
+
+    public override byte[]? ReadAsBytes() => _state == 1 ? Mirror(_source.ReadAsBytes()) : base.ReadAsBytes();
+
+    private T Mirror<T>(T value)
+    {
+        Mirror();
+        return value;
+    }
+
+    private void Mirror()
+    {
+        SetToken(_source.TokenType, _source.Value);
+        if (_source.TokenType == JsonToken.EndObject && _source.Depth == _objectDepth)
+        {
+            _state = 2;
+        }
+    }
 }
 
 /// <summary>
