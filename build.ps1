@@ -97,7 +97,7 @@ function Invoke-Target([string] $Name) {
 . (Join-Path $PSScriptRoot '.ci/scripts/Snippets.ps1')
 
 # spec-diff, api-diff and api-baseline helpers (Optic report parsing, PublicAPI comparison, the versioning rule).
-. (Join-Path $PSScriptRoot 'eng/SpecEvolution.ps1')
+. (Join-Path $PSScriptRoot '.ci/scripts/SpecEvolution.ps1')
 
 $Targets = [ordered]@{
     restore = @{
