@@ -29,7 +29,10 @@ internal sealed class BearerTokenHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Uri uri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
-        _origins.ThrowIfNotAllowed(uri, UrlRedactor.Redact(uri));
+        if (!_origins.IsAllowed(uri))
+        {
+            _origins.ThrowIfNotAllowed(uri, UrlRedactor.Redact(uri)); // redact only to explain a refusal, not on every request
+        }
         if (_tokens is null)
         {
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
