@@ -230,5 +230,20 @@ internal static class WireFormat
     }
 
     public static ContentResult Content(JToken json, int status = 200) =>
-        new() { StatusCode = status, ContentType = "application/json; charset=utf-8", Content = json.ToString(Formatting.None) };
+        new() { StatusCode = status, ContentType = "application/json; charset=utf-8", Content = WithoutNulls(json).ToString(Formatting.None) };
+
+    /// <summary>
+    /// Drops properties whose value is null (an image with no description, a failed build with no imageLocation): the
+    /// spec marks no response property nullable, so an absent property is the conforming way to say "none".
+    /// </summary>
+    private static JToken WithoutNulls(JToken json)
+    {
+        JToken copy = json.DeepClone();
+        foreach (JProperty property in (copy is JContainer container ? container.Descendants() : []).OfType<JProperty>().Where(p => p.Value is JValue { Value: null }).ToList())
+        {
+            property.Remove();
+        }
+
+        return copy;
+    }
 }
