@@ -14,6 +14,9 @@
     build    Client.sln in Release, warnings as errors (regenerates the client when the spec changed)
     test     restore, lint, build, then every test project
     pack     the NuGet package of src/ImageService.Client into artifacts/packages
+    bench        the BenchmarkDotNet suite (tests/ImageService.Benchmarks, Release): SDK against the floor, in process;
+                 writes tests/ImageService.Benchmarks/RESULTS.md (about 10 minutes)
+    bench-smoke  the same suite, one dry invocation each, no build timing (CI; fails when a benchmark throws)
     spec-diff        Optic breaking-change check of openapi/images.yaml against the base (see -Base); fails on a breaking
                      change unless version.props bumps MAJOR, and when CHANGELOG.md has no entry for the version
     spec-diff-files  the same classifier on two files: -Old <spec> -New <spec> (fails on a breaking change)
@@ -76,6 +79,13 @@ function Write-TestSummary([string] $ResultsDirectory) {
         $skipped += [int]$counters.notExecuted
     }
     $script:TestSummary = "Tests: $passed passed, $failed failed, $skipped skipped"
+}
+
+function Invoke-Benchmarks([string[]] $Arguments) {
+    # Always Release: BenchmarkDotNet refuses non-optimized code. The suite runs in process (no per-benchmark builds).
+    $project = Join-Path $Root 'tests/ImageService.Benchmarks/ImageService.Benchmarks.csproj'
+    Invoke-Native dotnet @('build', $project, '-c', 'Release', '-nologo', '-v:minimal')
+    Invoke-Native dotnet (@('run', '--project', $project, '-c', 'Release', '--no-build', '--', '--repo', $Root) + $Arguments)
 }
 
 function Invoke-Target([string] $Name) {
@@ -192,6 +202,16 @@ $Targets = [ordered]@{
             Invoke-Native dotnet @('pack', (Join-Path $Root 'src/ImageService.Client/ImageService.Client.csproj'), '--no-build', '-c', $Configuration,
                 '-o', (Join-Path $Artifacts 'packages'), '-nologo')
         }
+    }
+    bench = @{
+        Description = 'run the benchmarks and write tests/ImageService.Benchmarks/RESULTS.md'
+        DependsOn = @()
+        Action = { Invoke-Benchmarks @('--results', (Join-Path $Root 'tests/ImageService.Benchmarks/RESULTS.md')) }
+    }
+    'bench-smoke' = @{
+        Description = 'run every benchmark once (dry job) to prove the suite compiles and runs'
+        DependsOn = @()
+        Action = { Invoke-Benchmarks @('--smoke') }
     }
     'spec-diff' = @{
         Description = 'breaking-change gate: Optic on openapi/images.yaml against the base, versioning rule, changelog'

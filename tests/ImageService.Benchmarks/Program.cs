@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace ImageService.Benchmarks;
+
+/// <summary>
+/// Runs every comparison in this process (in-process toolchain, in-process Kestrel), then writes RESULTS.md.
+/// <c>--smoke</c>: one dry invocation of each benchmark, a short listing probe, no build timing (CI keeps it running).
+/// Exits 1 when any benchmark throws or returns a wrong answer.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        bool smoke = args.Contains("--smoke");
+        string repoRoot = Option(args, "--repo") ?? FindRepoRoot();
+        string results = Option(args, "--results")
+            ?? (smoke ? Path.Combine(repoRoot, "artifacts", "bench-smoke", "RESULTS.md") : Path.Combine(repoRoot, "tests", "ImageService.Benchmarks", "RESULTS.md"));
+        string artifacts = Path.Combine(repoRoot, "artifacts", smoke ? "bench-smoke" : "bench");
+
+        string only = Option(args, "--only") ?? string.Empty; // a class-name fragment, to iterate on one comparison
+        var summaries = new List<Summary>();
+        foreach ((Type type, Job job) in new[]
+        {
+            (typeof(GetImageBenchmarks), Standard(smoke)),
+            (typeof(PageDeserializationBenchmarks), Standard(smoke)),
+            (typeof(ListingBenchmarks), Long(smoke)),
+            (typeof(ConcurrentGetBenchmarks), Standard(smoke)),
+        })
+        {
+            if (type.Name.Contains(only, StringComparison.OrdinalIgnoreCase))
+            {
+                summaries.Add(Run(type, job, artifacts));
+            }
+        }
+
+        var failures = new List<string>();
+        foreach (Summary summary in summaries)
+        {
+            if (summary.HasCriticalValidationErrors)
+            {
+                failures.Add($"{summary.Title}: validation errors: {string.Join("; ", summary.ValidationErrors.Select(e => e.Message))}");
+            }
+
+            failures.AddRange(summary.BenchmarksCases
+                .Where(c => summary[c] is not { Success: true, ResultStatistics: not null })
+                .Select(c => $"{c.DisplayInfo} failed (it threw, or its setup check did not hold: see the log above)."));
+        }
+
+        ListingProbe.Sample[] memory = [];
+        BuildTimer.BuildResult? build = null;
+        try
+        {
+            Console.WriteLine("// Listing memory probe");
+            memory = only.Length > 0 && !"ListingBenchmarks".Contains(only, StringComparison.OrdinalIgnoreCase) ? [] : ProbeListingMemory(smoke ? [1_000, 10_000] : [10_000, 100_000]);
+            if (!smoke && only.Length == 0)
+            {
+                Console.WriteLine("// Build timing");
+                build = BuildTimer.Run(repoRoot, rounds: 3);
+            }
+        }
+        catch (Exception ex)
+        {
+            failures.Add($"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        var report = new ResultsReport(summaries, memory, build, smoke);
+        Directory.CreateDirectory(Path.GetDirectoryName(results)!);
+        File.WriteAllText(results, report.ToMarkdown(failures));
+        Console.WriteLine();
+        Console.WriteLine(report.Headline());
+        Console.WriteLine($"Results: {results}");
+        foreach (string failure in failures)
+        {
+            Console.Error.WriteLine($"FAILED: {failure}");
+        }
+
+        return failures.Count == 0 ? 0 : 1;
+    }
+
+    private static ListingProbe.Sample[] ProbeListingMemory(int[] sizes)
+    {
+        BenchServer server = BenchServer.StartAsync().GetAwaiter().GetResult();
+        try
+        {
+            return sizes.Select(n => ListingProbe.MeasureAsync(server.Endpoint, n).GetAwaiter().GetResult()).ToArray();
+        }
+        finally
+        {
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static Job Standard(bool smoke) => smoke
+        ? Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithId("Smoke")
+        : Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1).WithWarmupCount(4).WithIterationCount(12).WithId("Bench");
+
+    private static Job Long(bool smoke) => smoke
+        ? Standard(smoke)
+        : Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithStrategy(RunStrategy.Monitoring)
+            .WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1).WithId("Listing");
+
+    private static Summary Run(Type type, Job job, string artifacts)
+    {
+        IConfig config = ManualConfig.CreateEmpty()
+            .AddJob(job)
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddColumnProvider(DefaultColumnProviders.Instance)
+            .AddLogger(ConsoleLogger.Default)
+            .WithArtifactsPath(artifacts)
+            .WithOption(ConfigOptions.DisableLogFile, true);
+        return BenchmarkRunner.Run(type, config);
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Client.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,245 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Text;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Reports;
+
+namespace ImageService.Benchmarks;
+
+/// <summary>Turns the summaries into RESULTS.md: the machine, the ratios against the targets, then BenchmarkDotNet's tables.</summary>
+public sealed class ResultsReport
+{
+    private const double MiB = 1024 * 1024;
+    private readonly IReadOnlyList<Summary> _summaries;
+    private readonly IReadOnlyList<ListingProbe.Sample> _memory;
+    private readonly BuildTimer.BuildResult? _build;
+    private readonly bool _smoke;
+    private readonly List<Row> _rows = new();
+
+    public ResultsReport(IReadOnlyList<Summary> summaries, IReadOnlyList<ListingProbe.Sample> memory, BuildTimer.BuildResult? build, bool smoke)
+    {
+        _summaries = summaries;
+        _memory = memory;
+        _build = build;
+        _smoke = smoke;
+        Evaluate();
+    }
+
+    private static CultureInfo Inv => CultureInfo.InvariantCulture;
+
+    public string Headline() => string.Join(Environment.NewLine, _rows.Select(r => $"{r.Name}: {r.Measured} -> {r.Ratio} (target {r.Target}: {r.Verdict})"));
+
+    public string ToMarkdown(IReadOnlyList<string> failures)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# ImageService SDK benchmarks");
+        md.AppendLine();
+        md.AppendLine(_smoke
+            ? "Smoke run (`dotnet pwsh ./build.ps1 bench-smoke`): one dry invocation each; the numbers mean nothing, the run proves the suite works."
+            : "Written by `dotnet pwsh ./build.ps1 bench` (tests/ImageService.Benchmarks). Every comparison runs side by side in one process, against an in-process Kestrel server on 127.0.0.1 returning fixed, realistic bodies (a Docker image with two full `modelDetails` records, about 2.5 KB).");
+        md.AppendLine();
+        md.AppendLine(string.Create(Inv, $"Run: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC."));
+        md.AppendLine();
+        md.AppendLine("## Machine");
+        md.AppendLine();
+        md.AppendLine($"- CPU: {Cpu()}");
+        md.AppendLine(string.Create(Inv, $"- Cores: {Environment.ProcessorCount} logical"));
+        md.AppendLine(string.Create(Inv, $"- Memory: {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * MiB):F1} GiB available to the process"));
+        md.AppendLine($"- OS: {RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture})");
+        md.AppendLine($"- .NET: {RuntimeInformation.FrameworkDescription}, GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
+        md.AppendLine();
+        md.AppendLine("BenchmarkDotNet's environment summary:");
+        md.AppendLine();
+        md.AppendLine("```");
+        if (_summaries.Count > 0)
+        {
+            foreach (string line in _summaries[0].HostEnvironmentInfo.ToFormattedString())
+            {
+                md.AppendLine(line);
+            }
+        }
+
+        foreach (Summary summary in _summaries)
+        {
+            foreach (var job in summary.BenchmarksCases.Select(c => c.Job).DistinctBy(j => j.DisplayInfo))
+            {
+                md.AppendLine($"{Name(summary)}: {job.DisplayInfo}");
+            }
+        }
+
+        md.AppendLine("```");
+        md.AppendLine();
+        md.AppendLine("## Against the targets");
+        md.AppendLine();
+        md.AppendLine("| Comparison | Measured | Ratio | Target | Result |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (Row row in _rows)
+        {
+            md.AppendLine($"| {row.Name} | {row.Measured} | {row.Ratio} | {row.Target} | {row.Verdict} |");
+        }
+
+        if (failures.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("**Failures:**");
+            foreach (string failure in failures)
+            {
+                md.AppendLine($"- {failure}");
+            }
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Listing memory (100 pages of 1,000 images at most)");
+        md.AppendLine();
+        md.AppendLine("The live managed heap before the listing (after a warm-up listing), its peak (`GC.GetTotalMemory(true)` at every page boundary, enumerator open) and the live heap at the last item. Allocation per item is in the listing row above; it is garbage from one page at a time.");
+        md.AppendLine();
+        md.AppendLine("| Items listed | Live heap before | Peak live heap | Live heap at the last item |");
+        md.AppendLine("|---|---|---|---|");
+        foreach (ListingProbe.Sample sample in _memory)
+        {
+            md.AppendLine(string.Create(Inv, $"| {sample.Items:N0} | {sample.BaselineBytes / MiB:F1} MiB | {sample.PeakBytes / MiB:F1} MiB | {sample.LiveBytes / MiB:F1} MiB |"));
+        }
+
+        if (_build is not null)
+        {
+            md.AppendLine();
+            md.AppendLine("## Build (`dotnet build src/ImageService.Client -f net10.0 -c Release --no-restore`)");
+            md.AppendLine();
+            md.AppendLine("| Build | Runs (s) | Median (s) |");
+            md.AppendLine("|---|---|---|");
+            md.AppendLine(string.Create(Inv, $"| No change | {string.Join(", ", _build.NoChangeSeconds.Select(s => s.ToString("F2", Inv)))} | {_build.NoChangeMedian:F2} |"));
+            md.AppendLine(string.Create(Inv, $"| After touching openapi/images.yaml (regenerates) | {string.Join(", ", _build.RegenerateSeconds.Select(s => s.ToString("F2", Inv)))} | {_build.RegenerateMedian:F2} |"));
+        }
+
+        md.AppendLine();
+        md.AppendLine("## BenchmarkDotNet tables");
+        foreach (Summary summary in _summaries)
+        {
+            md.AppendLine();
+            md.AppendLine($"### {Name(summary)}");
+            md.AppendLine();
+            var logger = new AccumulationLogger();
+            MarkdownExporter.GitHub.ExportToLog(summary, logger);
+            foreach (string line in logger.GetLog().Split('\n').SkipWhile(l => !l.StartsWith('|')))
+            {
+                md.AppendLine(line.TrimEnd('\r'));
+            }
+        }
+
+        return md.ToString().TrimEnd() + "\n";
+    }
+
+    private static string Name(Summary summary) =>
+        summary.BenchmarksCases.FirstOrDefault()?.Descriptor.Type.Name ?? summary.Title;
+
+    private static string Cpu()
+    {
+        try
+        {
+            string? model = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            if (model is not null)
+            {
+                return model[(model.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return RuntimeInformation.ProcessArchitecture.ToString();
+    }
+
+    private static (double MeanNs, double AllocBytes)? Find(IEnumerable<Summary> summaries, string type, string method, string? param = null)
+    {
+        foreach (Summary summary in summaries)
+        {
+            foreach (BenchmarkReport report in summary.Reports)
+            {
+                var descriptor = report.BenchmarkCase.Descriptor;
+                if (descriptor.Type.Name == type && descriptor.WorkloadMethod.Name == method
+                    && (param is null || report.BenchmarkCase.Parameters.ValueInfo.Contains(param, StringComparison.Ordinal))
+                    && report.ResultStatistics is { } stats)
+                {
+                    return (stats.Mean, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string Time(double ns) => ns switch
+    {
+        >= 1e9 => string.Create(Inv, $"{ns / 1e9:F2} s"),
+        >= 1e6 => string.Create(Inv, $"{ns / 1e6:F2} ms"),
+        >= 1e3 => string.Create(Inv, $"{ns / 1e3:F1} µs"),
+        _ => string.Create(Inv, $"{ns:F0} ns"),
+    };
+
+    private static string Bytes(double bytes) => bytes >= MiB
+        ? string.Create(Inv, $"{bytes / MiB:F2} MiB")
+        : bytes >= 1024 ? string.Create(Inv, $"{bytes / 1024:F1} KiB") : string.Create(Inv, $"{bytes:F0} B");
+
+    private static string Verdict(bool met) => met ? "met" : "**missed**";
+
+    private void Evaluate()
+    {
+        if (Find(_summaries, nameof(GetImageBenchmarks), "Floor") is { } floor && Find(_summaries, nameof(GetImageBenchmarks), "Sdk") is { } sdk)
+        {
+            double time = sdk.MeanNs / floor.MeanNs;
+            double alloc = sdk.AllocBytes / floor.AllocBytes;
+            _rows.Add(new("GET one image: time", $"SDK {Time(sdk.MeanNs)} vs floor {Time(floor.MeanNs)}", string.Create(Inv, $"{time:F2}×"), "≤ 1.10×", Verdict(time <= 1.10)));
+            _rows.Add(new("GET one image: allocated", $"SDK {Bytes(sdk.AllocBytes)} vs floor {Bytes(floor.AllocBytes)}", string.Create(Inv, $"{alloc:F2}×"), "≤ 1.5×", Verdict(alloc <= 1.5)));
+        }
+
+        if (Find(_summaries, nameof(PageDeserializationBenchmarks), "RawNewtonsoft") is { } raw
+            && Find(_summaries, nameof(PageDeserializationBenchmarks), "Sdk") is { } sdkPage
+            && Find(_summaries, nameof(PageDeserializationBenchmarks), "SystemTextJsonSourceGen") is { } stj)
+        {
+            double ratio = sdkPage.MeanNs / raw.MeanNs;
+            _rows.Add(new("Page of 1,000: SDK vs raw Newtonsoft", $"SDK {Time(sdkPage.MeanNs)} ({Bytes(sdkPage.AllocBytes)}) vs raw {Time(raw.MeanNs)} ({Bytes(raw.AllocBytes)})", string.Create(Inv, $"{ratio:F2}× time, {sdkPage.AllocBytes / raw.AllocBytes:F2}× alloc"), "≤ 1.2× time", Verdict(ratio <= 1.2)));
+            _rows.Add(new("Page of 1,000: STJ source-gen vs raw Newtonsoft", $"STJ {Time(stj.MeanNs)} ({Bytes(stj.AllocBytes)})", string.Create(Inv, $"{stj.MeanNs / raw.MeanNs:F2}× time, {stj.AllocBytes / raw.AllocBytes:F2}× alloc (SDK is {sdkPage.MeanNs / stj.MeanNs:F2}× STJ)"), "the practical limit (no target)", "-"));
+        }
+
+        foreach (int items in new[] { 10_000, 100_000 })
+        {
+            if (Find(_summaries, nameof(ListingBenchmarks), "ListAll", string.Create(Inv, $"Items={items}")) is { } listing)
+            {
+                _rows.Add(new(string.Create(Inv, $"List {items:N0} with await foreach"), $"{Time(listing.MeanNs)} total, {Bytes(listing.AllocBytes)} allocated", string.Create(Inv, $"{Time(listing.MeanNs / items)} and {Bytes(listing.AllocBytes / items)} per item"), "time per item (no target)", "-"));
+            }
+        }
+
+        if (_memory.Count == 2)
+        {
+            ListingProbe.Sample small = _memory[0], large = _memory[1];
+            bool flat = large.PeakBytes <= (1.25 * small.PeakBytes) + MiB && large.LiveBytes <= (1.25 * small.LiveBytes) + MiB;
+            _rows.Add(new(
+                string.Create(Inv, $"Listing memory, {small.Items:N0} vs {large.Items:N0} items"),
+                string.Create(Inv, $"peak live {small.PeakBytes / MiB:F1} → {large.PeakBytes / MiB:F1} MiB, at the last item {small.LiveBytes / MiB:F1} → {large.LiveBytes / MiB:F1} MiB"),
+                string.Create(Inv, $"{(double)large.PeakBytes / Math.Max(1, small.PeakBytes):F2}× peak for {large.Items / small.Items}× items"),
+                "flat (≤ 1.25× + 1 MiB)",
+                Verdict(flat)));
+        }
+
+        if (Find(_summaries, nameof(ConcurrentGetBenchmarks), "Floor") is { } cFloor && Find(_summaries, nameof(ConcurrentGetBenchmarks), "Sdk") is { } cSdk)
+        {
+            double floorRps = 1e9 / cFloor.MeanNs, sdkRps = 1e9 / cSdk.MeanNs;
+            _rows.Add(new("64 concurrent GETs: throughput", string.Create(Inv, $"SDK {sdkRps:N0} req/s vs floor {floorRps:N0} req/s"), string.Create(Inv, $"{sdkRps / floorRps:F2}×"), "≥ 0.9×", Verdict(sdkRps / floorRps >= 0.9)));
+        }
+
+        if (_build is not null)
+        {
+            _rows.Add(new("Build: no change vs regenerate", string.Create(Inv, $"{_build.NoChangeMedian:F2} s vs {_build.RegenerateMedian:F2} s (medians of {_build.NoChangeSeconds.Count})"), string.Create(Inv, $"{_build.RegenerateMedian / _build.NoChangeMedian:F2}×"), "(no target)", "-"));
+        }
+    }
+
+    private sealed record Row(string Name, string Measured, string Ratio, string Target, string Verdict);
+}
