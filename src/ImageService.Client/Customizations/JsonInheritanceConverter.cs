@@ -42,60 +42,65 @@ internal sealed class JsonInheritanceConverter : JsonConverter
             throw new JsonSerializationException($"Expected an object for {objectType.Name} but found {reader.TokenType} at '{reader.Path}'.");
         }
 
-        // Stream the object: buffer only the properties before the discriminator (none when the service sends it
-        // first), then create the subtype, fill it from that prefix, and read the rest straight from the reader.
+        // Stream the object: record only the tokens before the discriminator (none when the service sends it first),
+        // then create the subtype and fill it from that prefix followed by the rest of the stream.
         int objectDepth = reader.Depth;
-        var prefix = new JObject();
-        JToken? discriminator = null;
+        var prefix = new List<(JsonToken Token, object? Value)>(32) { (JsonToken.StartObject, null) };
+
+        // Record strings as strings: the property's type decides later whether one is a date (ReadAsDateTimeOffset
+        // parses it then), so a date-like description keeps its exact text.
+        DateParseHandling dateParseHandling = reader.DateParseHandling;
+        reader.DateParseHandling = DateParseHandling.None;
+        string? discriminator = null;
         bool ended = false;
-        while (true)
+        try
         {
-            if (!reader.Read())
+            while (true)
             {
-                throw new JsonSerializationException($"Unexpected end of JSON while reading {objectType.Name}.");
-            }
+                if (!reader.Read())
+                {
+                    throw new JsonSerializationException($"Unexpected end of JSON while reading {objectType.Name}.");
+                }
 
-            if (reader.TokenType == JsonToken.EndObject)
-            {
-                ended = true;
-                break;
-            }
+                if (reader.TokenType == JsonToken.EndObject)
+                {
+                    ended = true;
+                    break;
+                }
 
-            if (reader.TokenType != JsonToken.PropertyName)
-            {
-                continue; // comments
-            }
+                if (reader.TokenType != JsonToken.PropertyName)
+                {
+                    continue; // comments
+                }
 
-            string name = (string)reader.Value!;
-            if (!reader.Read())
-            {
-                throw new JsonSerializationException($"Unexpected end of JSON after property '{name}' of {objectType.Name}.");
-            }
+                string name = (string)reader.Value!;
+                prefix.Add((JsonToken.PropertyName, name));
+                if (!reader.Read())
+                {
+                    throw new JsonSerializationException($"Unexpected end of JSON after property '{name}' of {objectType.Name}.");
+                }
 
-            JToken value = JToken.ReadFrom(reader);
-            prefix[name] = value; // a repeated property keeps its last value, as JObject.Load does
-            if (string.Equals(name, _discriminatorName, StringComparison.OrdinalIgnoreCase))
-            {
-                discriminator = value;
-                break;
+                RecordValue(reader, prefix);
+                if (string.Equals(name, _discriminatorName, StringComparison.OrdinalIgnoreCase))
+                {
+                    discriminator = reader.TokenType == JsonToken.String ? (string?)reader.Value : null;
+                    break;
+                }
             }
         }
+        finally
+        {
+            reader.DateParseHandling = dateParseHandling;
+        }
 
+        prefix.Add((JsonToken.EndObject, null));
         Type target = ResolveSubtype(objectType, discriminator);
         object instance = Activator.CreateInstance(target)
             ?? throw new JsonSerializationException($"Could not create an instance of {target.Name}.");
 
-        // Populate fills the instance without coming back through this converter.
-        using (JsonReader prefixReader = prefix.CreateReader())
-        {
-            serializer.Populate(prefixReader, instance);
-        }
-
-        if (!ended)
-        {
-            serializer.Populate(new RestOfObjectReader(reader, objectDepth), instance);
-        }
-
+        // One Populate over the recorded prefix and the rest of the stream; Populate fills the instance without coming
+        // back through this converter.
+        serializer.Populate(new RestOfObjectReader(new RecordedTokenReader(prefix), ended ? null : reader, objectDepth), instance);
         return instance;
     }
 
@@ -127,10 +132,32 @@ internal sealed class JsonInheritanceConverter : JsonConverter
         json.WriteTo(writer);
     }
 
-    /// <summary>The subtype for a discriminator value: a case-insensitive match, else the requested type.</summary>
-    internal static Type ResolveSubtype(Type requestedType, JToken? discriminator)
+    /// <summary>Records the value at the reader (a primitive, or a whole object or array) as tokens.</summary>
+    private static void RecordValue(JsonReader reader, List<(JsonToken Token, object? Value)> tokens)
     {
-        if (discriminator is not { Type: JTokenType.String } || (string?)discriminator is not { Length: > 0 } value)
+        tokens.Add((reader.TokenType, reader.Value));
+        if (reader.TokenType is not (JsonToken.StartObject or JsonToken.StartArray or JsonToken.StartConstructor))
+        {
+            return;
+        }
+
+        int depth = reader.Depth;
+        while (reader.Read())
+        {
+            tokens.Add((reader.TokenType, reader.Value));
+            if (reader.Depth == depth && reader.TokenType is JsonToken.EndObject or JsonToken.EndArray or JsonToken.EndConstructor)
+            {
+                return;
+            }
+        }
+
+        throw new JsonSerializationException("Unexpected end of JSON inside a property value.");
+    }
+
+    /// <summary>The subtype for a discriminator value: a case-insensitive match, else the requested type.</summary>
+    internal static Type ResolveSubtype(Type requestedType, string? discriminator)
+    {
+        if (discriminator is not { Length: > 0 } value)
         {
             return requestedType;
         }
@@ -172,75 +199,103 @@ internal sealed class JsonInheritanceConverter : JsonConverter
 }
 
 /// <summary>
-/// Reads the rest of an object whose start the caller has already consumed: a synthetic StartObject, then the source's
-/// tokens up to and including the object's EndObject. Values are read by the source itself (ReadAsString and the like
-/// go to it), so they are exactly what the serializer would have read without this converter.
+/// Reads an object whose start the caller has already consumed: the recorded prefix (which supplies the StartObject), then the source's tokens up to and including the object's EndObject. Streamed values are read by
+/// the source itself (ReadAsString and the like go to it), so they are exactly what the serializer would have read
+/// without this converter.
 /// </summary>
 internal sealed class RestOfObjectReader : JsonReader
 {
-    private readonly JsonReader _source;
+    private readonly JsonReader _prefix;
+    private readonly JsonReader? _source;
     private readonly int _objectDepth;
-    private int _state; // 0: before the synthetic StartObject, 1: forwarding, 2: past the object's EndObject
+    private JsonReader? _current;
 
-    public RestOfObjectReader(JsonReader source, int objectDepth)
+    /// <param name="prefix">A reader over the properties read before the discriminator, from StartObject to EndObject.</param>
+    /// <param name="source">The reader positioned after the discriminator's value, or null when the object has ended.</param>
+    /// <param name="objectDepth">The source's depth at the object's StartObject.</param>
+    public RestOfObjectReader(JsonReader prefix, JsonReader? source, int objectDepth)
     {
+        _prefix = prefix;
         _source = source;
         _objectDepth = objectDepth;
+        _current = prefix;
         CloseInput = false;
     }
 
-    public override string Path => _source.Path;
+    public override string Path => _current == _source && _source is not null ? _source.Path : base.Path;
+
+    public override bool Read() => Next(static r => r.Read());
+
+    public override string? ReadAsString() => Next(static r => r.ReadAsString());
+
+    public override int? ReadAsInt32() => Next(static r => r.ReadAsInt32());
+
+    public override bool? ReadAsBoolean() => Next(static r => r.ReadAsBoolean());
+
+    public override decimal? ReadAsDecimal() => Next(static r => r.ReadAsDecimal());
+
+    public override double? ReadAsDouble() => Next(static r => r.ReadAsDouble());
+
+    public override DateTime? ReadAsDateTime() => Next(static r => r.ReadAsDateTime());
+
+    public override DateTimeOffset? ReadAsDateTimeOffset() => Next(static r => r.ReadAsDateTimeOffset());
+
+    public override byte[]? ReadAsBytes() => Next(static r => r.ReadAsBytes());
+
+    private T? Next<T>(Func<JsonReader, T> read)
+    {
+        if (_current is null)
+        {
+            return default; // past the object's end
+        }
+
+        T value = read(_current);
+        if (_current == _prefix && _prefix.TokenType == JsonToken.EndObject && _prefix.Depth == 0)
+        {
+            if (_source is null)
+            {
+                // The object ended before or at the discriminator: the prefix's closing brace is the object's.
+                SetToken(JsonToken.EndObject);
+                _current = null;
+                return value;
+            }
+
+            // The prefix's closing brace is not the object's end: carry on with the stream.
+            _current = _source;
+            value = read(_source);
+        }
+
+        SetToken(_current.TokenType, _current.Value);
+        if (_current == _source && _source.TokenType == JsonToken.EndObject && _source.Depth == _objectDepth)
+        {
+            _current = null;
+        }
+
+        return value;
+    }
+}
+
+/// <summary>Replays recorded tokens; the base class derives ReadAsString and the other typed reads from them.</summary>
+internal sealed class RecordedTokenReader : JsonReader
+{
+    private readonly List<(JsonToken Token, object? Value)> _tokens;
+    private int _next;
+
+    public RecordedTokenReader(List<(JsonToken Token, object? Value)> tokens)
+    {
+        _tokens = tokens;
+    }
 
     public override bool Read()
     {
-        switch (_state)
+        if (_next >= _tokens.Count)
         {
-            case 0:
-                _state = 1;
-                SetToken(JsonToken.StartObject);
-                return true;
-            case 1:
-                if (!_source.Read())
-                {
-                    return false;
-                }
-
-                Mirror();
-                return true;
-            default:
-                return false;
+            return false;
         }
-    }
 
-    public override string? ReadAsString() => _state == 1 ? Mirror(_source.ReadAsString()) : base.ReadAsString();
-
-    public override int? ReadAsInt32() => _state == 1 ? Mirror(_source.ReadAsInt32()) : base.ReadAsInt32();
-
-    public override bool? ReadAsBoolean() => _state == 1 ? Mirror(_source.ReadAsBoolean()) : base.ReadAsBoolean();
-
-    public override decimal? ReadAsDecimal() => _state == 1 ? Mirror(_source.ReadAsDecimal()) : base.ReadAsDecimal();
-
-    public override double? ReadAsDouble() => _state == 1 ? Mirror(_source.ReadAsDouble()) : base.ReadAsDouble();
-
-    public override DateTime? ReadAsDateTime() => _state == 1 ? Mirror(_source.ReadAsDateTime()) : base.ReadAsDateTime();
-
-    public override DateTimeOffset? ReadAsDateTimeOffset() => _state == 1 ? Mirror(_source.ReadAsDateTimeOffset()) : base.ReadAsDateTimeOffset();
-
-    public override byte[]? ReadAsBytes() => _state == 1 ? Mirror(_source.ReadAsBytes()) : base.ReadAsBytes();
-
-    private T Mirror<T>(T value)
-    {
-        Mirror();
-        return value;
-    }
-
-    private void Mirror()
-    {
-        SetToken(_source.TokenType, _source.Value);
-        if (_source.TokenType == JsonToken.EndObject && _source.Depth == _objectDepth)
-        {
-            _state = 2;
-        }
+        (JsonToken token, object? value) = _tokens[_next++];
+        SetToken(token, value);
+        return true;
     }
 }
 

@@ -199,4 +199,18 @@ public class ImageResponseBaseTests
         Assert.DoesNotContain(written.Properties(), p => p.Value.Type == JTokenType.Null);
         Assert.Equal(["imageFlavor", "name"], written.Properties().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Deserialize_DateLikeStringBeforeDiscriminator_KeepsExactText()
+    {
+        const string dateLike = "2026-03-02T10:15:30.1230000+01:00";
+        // Spliced as text: parsing the fixture with JObject would itself turn the strings into dates.
+        string json = "{ \"buildStamp\": \"" + dateLike + "\", " + ModelJson.DockerImageWith("description", dateLike).TrimStart()[1..];
+
+        var image = Assert.IsType<DockerImageResponse>(ModelJson.Read<ImageResponseBase>(json));
+
+        Assert.Equal(dateLike, image.Description);
+        Assert.Equal(new DateTimeOffset(2026, 3, 2, 10, 15, 30, 123, TimeSpan.FromHours(1)), image.CreatedTime);
+        Assert.Contains($"\"buildStamp\":\"{dateLike}\"", ModelJson.Write(image), StringComparison.Ordinal);
+    }
 }
