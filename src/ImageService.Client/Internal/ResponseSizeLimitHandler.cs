@@ -8,8 +8,8 @@ using System.Threading.Tasks;
 namespace ImageService.Client.Internal;
 
 /// <summary>
-/// Innermost handler: refuses a response whose Content-Length exceeds MaxResponseBytes, and wraps the body so that a
-/// stream growing past the limit (chunked, or a lying Content-Length) fails instead of exhausting memory.
+/// Innermost handler: refuses a response whose Content-Length exceeds MaxResponseBytes, and wraps a body without one
+/// (chunked) so that a stream growing past the limit fails instead of exhausting memory.
 /// </summary>
 internal sealed class ResponseSizeLimitHandler : DelegatingHandler
 {
@@ -26,11 +26,18 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
             return response;
         }
 
-        if (response.Content.Headers.ContentLength is long length && length > _maxBytes)
+        if (response.Content.Headers.ContentLength is long length)
         {
-            int status = (int)response.StatusCode;
-            response.Dispose();
-            throw TooLarge(_maxBytes, status);
+            if (length > _maxBytes)
+            {
+                int status = (int)response.StatusCode;
+                response.Dispose();
+                throw TooLarge(_maxBytes, status);
+            }
+
+            // The transport never reads past a declared Content-Length, so the body is bounded already: no wrapper,
+            // no per-response copy of the headers.
+            return response;
         }
 
         response.Content = new LimitedContent(response.Content, _maxBytes, (int)response.StatusCode);
