@@ -80,6 +80,11 @@ public static class ImageServiceServiceCollectionExtensions
             }
         }
 
+        // IHttpClientFactory's default logging handlers put every request header, Authorization included, into the
+        // structured state of their Trace records (RedactLoggedHeaders only masks the formatted text), where a structured
+        // log sink would store the token. The client's own TelemetryHandler logs each call, redacted.
+        builder.RemoveAllLoggers();
+
         // Never follow redirects: a redirect would carry the Authorization header past the origin check.
         builder.ConfigurePrimaryHttpMessageHandler(() => ImageServiceHttpPipeline.CreateTransport());
         return builder;
