@@ -79,6 +79,7 @@ function Write-TestSummary([string] $ResultsDirectory) {
         $skipped += [int]$counters.notExecuted
     }
     $script:TestSummary = "Tests: $passed passed, $failed failed, $skipped skipped"
+    [System.IO.File]::WriteAllText((Join-Path $Artifacts 'test-summary.txt'), "$script:TestSummary`n")
 }
 
 function Invoke-Benchmarks([string[]] $Arguments) {
@@ -86,6 +87,26 @@ function Invoke-Benchmarks([string[]] $Arguments) {
     $project = Join-Path $Root 'tests/ImageService.Benchmarks/ImageService.Benchmarks.csproj'
     Invoke-Native dotnet @('build', $project, '-c', 'Release', '-nologo', '-v:minimal')
     Invoke-Native dotnet (@('run', '--project', $project, '-c', 'Release', '--no-build', '--', '--repo', $Root) + $Arguments)
+}
+
+function Write-Figures([string] $FiguresDirectory) {
+    # The reliability figures the integration suites leave in artifacts/figures/<suite>.json, as one table.
+    $files = Get-ChildItem $FiguresDirectory -Filter *.json -ErrorAction SilentlyContinue | Sort-Object Name
+    if (-not $files) { return }
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $lines.Add('| Suite | Figure | Value |')
+    $lines.Add('|---|---|---|')
+    foreach ($file in $files) {
+        $figures = Get-Content -LiteralPath $file.FullName -Raw | ConvertFrom-Json
+        foreach ($property in $figures.PSObject.Properties | Where-Object Name -ne 'updated') {
+            $lines.Add("| $($file.BaseName) | $($property.Name) | $($property.Value) |")
+        }
+    }
+    $table = $lines -join "`n"
+    [System.IO.File]::WriteAllText((Join-Path $FiguresDirectory 'FIGURES.md'), "# Reliability figures`n`n$table`n")
+    Write-Host ""
+    Write-Host "Reliability figures (artifacts/figures/FIGURES.md):"
+    $lines | ForEach-Object { Write-Host "  $_" }
 }
 
 function Invoke-Target([string] $Name) {
@@ -184,13 +205,15 @@ $Targets = [ordered]@{
         DependsOn = @('restore', 'lint', 'build', 'generation-check', 'snippets-check', 'quickstart')
         Action = {
             $results = Join-Path $Artifacts 'test-results'
-            if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+            $figures = Join-Path $Artifacts 'figures'
+            foreach ($stale in @($results, $figures)) { if (Test-Path $stale) { Remove-Item -Recurse -Force $stale } }
             $failure = $null
             try {
                 Invoke-Native dotnet @('test', $Solution, '--no-build', '-c', $Configuration, '--nologo',
                     '--logger', 'console;verbosity=minimal', '--logger', 'trx', '--results-directory', $results)
             }
             catch { $failure = $_ }
+            Write-Figures $figures
             Write-TestSummary $results
             if ($failure) { throw $failure }
         }
