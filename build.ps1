@@ -13,6 +13,7 @@
     lint     Spectral on openapi/images.yaml (zero errors, zero warnings)
     build    Client.sln in Release, warnings as errors (regenerates the client when the spec changed)
     test     restore, lint, build, then every test project
+    figures  print the reliability figures of the last test run (artifacts/figures) and write FIGURES.md
     pack     the NuGet package of src/ImageService.Client into artifacts/packages
     bench        the BenchmarkDotNet suite (tests/ImageService.Benchmarks, Release): SDK against the floor, in process;
                  writes tests/ImageService.Benchmarks/RESULTS.md (about 10 minutes)
@@ -217,6 +218,11 @@ $Targets = [ordered]@{
             Write-TestSummary $results
             if ($failure) { throw $failure }
         }
+    }
+    figures = @{
+        Description = 'print the reliability figures of the last test run (artifacts/figures/*.json) and write FIGURES.md'
+        DependsOn = @()
+        Action = { Write-Figures (Join-Path $Artifacts 'figures') }
     }
     pack = @{
         Description = 'pack src/ImageService.Client'
