@@ -199,16 +199,18 @@ internal sealed class JsonInheritanceConverter : JsonConverter
 }
 
 /// <summary>
-/// Reads an object whose start the caller has already consumed: the recorded prefix (which supplies the StartObject), then the source's tokens up to and including the object's EndObject. Streamed values are read by
-/// the source itself (ReadAsString and the like go to it), so they are exactly what the serializer would have read
-/// without this converter.
+/// Reads an object whose start the caller has already consumed: the recorded prefix (which supplies the StartObject),
+/// then the source's tokens up to and including the object's EndObject. Once on the source, the token, value, depth
+/// and path are the source's own (as Newtonsoft's JsonValidatingReader does), so forwarding costs one call per token and
+/// no second copy of the reader's state; typed reads (ReadAsString and the like) go to the source itself, so the
+/// values are exactly what the serializer would have read without this converter.
 /// </summary>
 internal sealed class RestOfObjectReader : JsonReader
 {
     private readonly JsonReader _prefix;
     private readonly JsonReader? _source;
     private readonly int _objectDepth;
-    private JsonReader? _current;
+    private Mode _mode;
 
     /// <param name="prefix">A reader over the properties read before the discriminator, from StartObject to EndObject.</param>
     /// <param name="source">The reader positioned after the discriminator's value, or null when the object has ended.</param>
@@ -218,59 +220,101 @@ internal sealed class RestOfObjectReader : JsonReader
         _prefix = prefix;
         _source = source;
         _objectDepth = objectDepth;
-        _current = prefix;
+        _mode = Mode.Prefix;
         CloseInput = false;
     }
 
-    public override string Path => _current == _source && _source is not null ? _source.Path : base.Path;
-
-    public override bool Read() => Next(static r => r.Read());
-
-    public override string? ReadAsString() => Next(static r => r.ReadAsString());
-
-    public override int? ReadAsInt32() => Next(static r => r.ReadAsInt32());
-
-    public override bool? ReadAsBoolean() => Next(static r => r.ReadAsBoolean());
-
-    public override decimal? ReadAsDecimal() => Next(static r => r.ReadAsDecimal());
-
-    public override double? ReadAsDouble() => Next(static r => r.ReadAsDouble());
-
-    public override DateTime? ReadAsDateTime() => Next(static r => r.ReadAsDateTime());
-
-    public override DateTimeOffset? ReadAsDateTimeOffset() => Next(static r => r.ReadAsDateTimeOffset());
-
-    public override byte[]? ReadAsBytes() => Next(static r => r.ReadAsBytes());
-
-    private T? Next<T>(Func<JsonReader, T> read)
+    private enum Mode
     {
-        if (_current is null)
+        Prefix,
+        Source,
+        Ended,
+    }
+
+    public override JsonToken TokenType => _mode == Mode.Source ? _source!.TokenType : base.TokenType;
+
+    public override object? Value => _mode == Mode.Source ? _source!.Value : base.Value;
+
+    public override Type? ValueType => _mode == Mode.Source ? _source!.ValueType : base.ValueType;
+
+    public override char QuoteChar => _mode == Mode.Source ? _source!.QuoteChar : base.QuoteChar;
+
+    // The source's depth counts the enclosing document; the prefix's own depth starts at 0. Both are shifted to the
+    // source's scale so that depth comparisons made across the switch (Skip, end-of-object checks) stay consistent.
+    public override int Depth => _mode == Mode.Source ? _source!.Depth : base.Depth + _objectDepth;
+
+    public override string Path => _mode == Mode.Source ? _source!.Path : base.Path;
+
+    public override bool Read()
+    {
+        if (_mode == Mode.Source)
+        {
+            bool read = _source!.Read();
+            EndIfObjectClosed();
+            return read;
+        }
+
+        return ReadPrefix(static r => r.Read());
+    }
+
+    public override string? ReadAsString() => _mode == Mode.Source ? AndEndIfClosed(_source!.ReadAsString()) : ReadPrefix(static r => r.ReadAsString());
+
+    public override int? ReadAsInt32() => _mode == Mode.Source ? AndEndIfClosed(_source!.ReadAsInt32()) : ReadPrefix(static r => r.ReadAsInt32());
+
+    public override bool? ReadAsBoolean() => _mode == Mode.Source ? AndEndIfClosed(_source!.ReadAsBoolean()) : ReadPrefix(static r => r.ReadAsBoolean());
+
+    public override decimal? ReadAsDecimal() => _mode == Mode.Source ? AndEndIfClosed(_source!.ReadAsDecimal()) : ReadPrefix(static r => r.ReadAsDecimal());
+
+    public override double? ReadAsDouble() => _mode == Mode.Source ? AndEndIfClosed(_source!.ReadAsDouble()) : ReadPrefix(static r => r.ReadAsDouble());
+
+    public override DateTime? ReadAsDateTime() => _mode == Mode.Source ? AndEndIfClosed(_source!.ReadAsDateTime()) : ReadPrefix(static r => r.ReadAsDateTime());
+
+    public override DateTimeOffset? ReadAsDateTimeOffset() => _mode == Mode.Source ? AndEndIfClosed(_source!.ReadAsDateTimeOffset()) : ReadPrefix(static r => r.ReadAsDateTimeOffset());
+
+    public override byte[]? ReadAsBytes() => _mode == Mode.Source ? AndEndIfClosed(_source!.ReadAsBytes()) : ReadPrefix(static r => r.ReadAsBytes());
+
+    private T AndEndIfClosed<T>(T value)
+    {
+        EndIfObjectClosed();
+        return value;
+    }
+
+    /// <summary>After the object's own EndObject, the reader reports it and reads nothing more.</summary>
+    private void EndIfObjectClosed()
+    {
+        if (_source!.TokenType == JsonToken.EndObject && _source.Depth == _objectDepth)
+        {
+            SetToken(JsonToken.EndObject);
+            _mode = Mode.Ended;
+        }
+    }
+
+    private T? ReadPrefix<T>(Func<JsonReader, T> read)
+    {
+        if (_mode == Mode.Ended)
         {
             return default; // past the object's end
         }
 
-        T value = read(_current);
-        if (_current == _prefix && _prefix.TokenType == JsonToken.EndObject && _prefix.Depth == 0)
+        T value = read(_prefix);
+        if (_prefix.TokenType == JsonToken.EndObject && _prefix.Depth == 0)
         {
             if (_source is null)
             {
                 // The object ended before or at the discriminator: the prefix's closing brace is the object's.
                 SetToken(JsonToken.EndObject);
-                _current = null;
+                _mode = Mode.Ended;
                 return value;
             }
 
             // The prefix's closing brace is not the object's end: carry on with the stream.
-            _current = _source;
+            _mode = Mode.Source;
             value = read(_source);
+            EndIfObjectClosed();
+            return value;
         }
 
-        SetToken(_current.TokenType, _current.Value);
-        if (_current == _source && _source.TokenType == JsonToken.EndObject && _source.Depth == _objectDepth)
-        {
-            _current = null;
-        }
-
+        SetToken(_prefix.TokenType, _prefix.Value);
         return value;
     }
 }

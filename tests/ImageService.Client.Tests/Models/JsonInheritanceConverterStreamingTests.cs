@@ -82,4 +82,26 @@ public class JsonInheritanceConverterStreamingTests
 
         Assert.ThrowsAny<JsonException>(() => ModelJson.Read<ImageResponseBase>(json));
     }
+
+    [Fact]
+    public void Deserialize_BadValueAfterDiscriminator_ErrorNamesTheFullPath()
+    {
+        string json = """{"value":[{"name":"a","imageFlavor":"WebApiContainer","version":"not-a-number"}]}""";
+
+        JsonException error = Assert.ThrowsAny<JsonException>(() => ModelJson.Read<PaginatedImageList>(json));
+
+        Assert.Contains("value[0].version", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deserialize_NestedObjectsAfterDiscriminator_ResumeTheOuterObjectAtTheRightDepth()
+    {
+        string json = """{"imageFlavor":"WebApiContainer","targetRuntime":{"properties":{"a":"1"},"osType":"Linux"},"kvTags":{"k":"v"},"name":"n"}""";
+
+        var image = Assert.IsType<DockerImageResponse>(ModelJson.Read<ImageResponseBase>(json));
+
+        Assert.Equal("1", image.TargetRuntime!.Properties!["a"]);
+        Assert.Equal("v", image.KvTags!["k"]);
+        Assert.Equal("n", image.Name);
+    }
 }
