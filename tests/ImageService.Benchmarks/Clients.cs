@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.IO;
 using System.Net;
 using System.Net.Http;
@@ -7,6 +8,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Azure.Core;
 using ImageService.Client;
+using ImageService.Client.Internal;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 
@@ -61,22 +64,46 @@ public static class Clients
     {
         var credential = new CountingCredential();
         ILoggerFactory logging = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(new NoopLoggerProvider()));
-        var options = new ImageServiceClientOptions
+        return (new ImageServiceClient(Options(endpoint, credential, logging, workspace)), credential, logging);
+    }
+
+    /// <summary>The options every SDK client here uses.</summary>
+    public static ImageServiceClientOptions Options(Uri endpoint, TokenCredential credential, ILoggerFactory logging, string workspace = Payloads.Workspace) => new()
+    {
+        Endpoint = endpoint,
+        SubscriptionId = Payloads.Subscription,
+        ResourceGroup = Payloads.ResourceGroup,
+        Workspace = workspace,
+        Credential = credential,
+        LoggerFactory = logging,
+    };
+
+    /// <summary>
+    /// The SDK facade over only the given stages of its handler chain (in the chain's order) and the given transport:
+    /// the ablations measure each layer's cost this way.
+    /// </summary>
+    internal static ImageServiceClient CreateLayered(HttpMessageHandler transport, Uri endpoint, ILoggerFactory logging, params ImageServiceHttpPipeline.Stage[] stages)
+    {
+        ImageServiceClientOptions options = Options(endpoint, new CountingCredential(), logging);
+        var shared = new ImageServiceHttpPipeline.Shared(options);
+        HttpMessageHandler inner = transport;
+        foreach (ImageServiceHttpPipeline.Stage stage in stages.Reverse())
         {
-            Endpoint = endpoint,
-            SubscriptionId = Payloads.Subscription,
-            ResourceGroup = Payloads.ResourceGroup,
-            Workspace = workspace,
-            Credential = credential,
-            LoggerFactory = logging,
-        };
-        return (new ImageServiceClient(options), credential, logging);
+            DelegatingHandler handler = stage == ImageServiceHttpPipeline.Stage.Resilience
+                ? new ResilienceHandler(ImageServiceResilience.Build(options, shared.TimeProvider, shared.Logger))
+                : ImageServiceHttpPipeline.CreateHandler(stage, shared);
+            handler.InnerHandler = inner;
+            inner = handler;
+        }
+
+        var http = new HttpClient(inner) { BaseAddress = ImageServiceHttpPipeline.NormalizeEndpoint(endpoint), Timeout = Timeout.InfiniteTimeSpan };
+        return new ImageServiceClient(http, options);
     }
 
     /// <summary>The floor's transport: the same socket settings the SDK uses.</summary>
-    public static HttpClient CreateFloorHttpClient(Uri endpoint)
+    public static HttpClient CreateFloorHttpClient(Uri endpoint, HttpMessageHandler? transport = null)
     {
-        var handler = new SocketsHttpHandler
+        HttpMessageHandler handler = transport ?? new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             AutomaticDecompression = DecompressionMethods.All,
@@ -96,9 +123,9 @@ public sealed class FloorClient : IDisposable
     private readonly HttpClient _http;
     private readonly string _imagePath;
 
-    public FloorClient(Uri endpoint)
+    public FloorClient(Uri endpoint, HttpMessageHandler? transport = null)
     {
-        _http = Clients.CreateFloorHttpClient(endpoint);
+        _http = Clients.CreateFloorHttpClient(endpoint, transport);
         _imagePath = Payloads.ImagePath(Payloads.Workspace, Payloads.ImageId);
     }
 

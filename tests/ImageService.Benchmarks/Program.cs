@@ -17,12 +17,26 @@ namespace ImageService.Benchmarks;
 /// <summary>
 /// Runs every comparison in this process (in-process toolchain, in-process Kestrel), then writes RESULTS.md.
 /// <c>--smoke</c>: one dry invocation of each benchmark, a short listing probe, no build timing (CI keeps it running).
+/// <c>--profile sdk|floor|sdk64|floor64 [seconds]</c>: a plain GET loop for a sampling profiler (see <see cref="ProfileLoop"/>).
+/// <c>--ablate</c>: only the interleaved cross-checks, printed (see <see cref="Ablation"/>).
 /// Exits 1 when any benchmark throws or returns a wrong answer.
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (Option(args, "--profile") is { } target)
+        {
+            string seconds = Option(args, target) ?? "20"; // the argument after the target, if any
+            return ProfileLoop.RunAsync(target, TimeSpan.FromSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture))).GetAwaiter().GetResult();
+        }
+
+        if (args.Contains("--ablate"))
+        {
+            Console.WriteLine(Ablation.Format(Ablation.RunAsync().GetAwaiter().GetResult()));
+            return 0;
+        }
+
         bool smoke = args.Contains("--smoke");
         string repoRoot = Option(args, "--repo") ?? FindRepoRoot();
         string results = Option(args, "--results")
@@ -37,6 +51,7 @@ public static class Program
             (typeof(PageDeserializationBenchmarks), Standard(smoke)),
             (typeof(ListingBenchmarks), Long(smoke)),
             (typeof(ConcurrentGetBenchmarks), Standard(smoke)),
+            (typeof(PipelineOverheadBenchmarks), Standard(smoke)),
         })
         {
             if (type.Name.Contains(only, StringComparison.OrdinalIgnoreCase))
@@ -60,8 +75,18 @@ public static class Program
 
         ListingProbe.Sample[] memory = [];
         BuildTimer.BuildResult? build = null;
+        Ablation.Results? crossChecks = null;
         try
         {
+            if (only.Length == 0)
+            {
+                Console.WriteLine("// Interleaved cross-checks");
+                crossChecks = smoke
+                    ? Ablation.RunAsync(calls: 20, concurrentRounds: 1, pageIterations: 2).GetAwaiter().GetResult()
+                    : Ablation.RunAsync().GetAwaiter().GetResult();
+                Console.WriteLine(Ablation.Format(crossChecks));
+            }
+
             Console.WriteLine("// Listing memory probe");
             memory = only.Length > 0 && !"ListingBenchmarks".Contains(only, StringComparison.OrdinalIgnoreCase) ? [] : ProbeListingMemory(smoke ? [1_000, 10_000] : [10_000, 100_000]);
             if (!smoke && only.Length == 0)
@@ -75,7 +100,7 @@ public static class Program
             failures.Add($"{ex.GetType().Name}: {ex.Message}");
         }
 
-        var report = new ResultsReport(summaries, memory, build, smoke);
+        var report = new ResultsReport(summaries, memory, build, crossChecks, smoke);
         Directory.CreateDirectory(Path.GetDirectoryName(results)!);
         File.WriteAllText(results, report.ToMarkdown(failures));
         Console.WriteLine();

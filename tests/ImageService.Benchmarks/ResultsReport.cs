@@ -18,11 +18,13 @@ public sealed class ResultsReport
     private readonly IReadOnlyList<Summary> _summaries;
     private readonly IReadOnlyList<ListingProbe.Sample> _memory;
     private readonly BuildTimer.BuildResult? _build;
+    private readonly Ablation.Results? _crossChecks;
     private readonly bool _smoke;
     private readonly List<Row> _rows = new();
 
-    public ResultsReport(IReadOnlyList<Summary> summaries, IReadOnlyList<ListingProbe.Sample> memory, BuildTimer.BuildResult? build, bool smoke)
+    public ResultsReport(IReadOnlyList<Summary> summaries, IReadOnlyList<ListingProbe.Sample> memory, BuildTimer.BuildResult? build, Ablation.Results? crossChecks, bool smoke)
     {
+        _crossChecks = crossChecks;
         _summaries = summaries;
         _memory = memory;
         _build = build;
@@ -91,6 +93,17 @@ public sealed class ResultsReport
             {
                 md.AppendLine($"- {failure}");
             }
+        }
+
+        if (Find(_summaries, nameof(PipelineOverheadBenchmarks), "Floor") is { } memFloor && Find(_summaries, nameof(PipelineOverheadBenchmarks), "Full") is { } memFull)
+        {
+            md.AppendLine();
+            md.AppendLine(string.Create(Inv, $"The SDK's own cost per GET, without sockets (PipelineOverheadBenchmarks: an in-memory transport answering with the same body): SDK {Time(memFull.MeanNs)} vs floor {Time(memFloor.MeanNs)} ({memFull.MeanNs / memFloor.MeanNs:F2}×, {memFull.MeanNs - memFloor.MeanNs:+0;-0} ns), {Bytes(memFull.AllocBytes)} vs {Bytes(memFloor.AllocBytes)} allocated. Most of a GET is the JSON and the loopback round trip; the table per layer is at the end."));
+        }
+
+        if (_crossChecks is { } checks)
+        {
+            AppendCrossChecks(md, checks);
         }
 
         md.AppendLine();
@@ -189,6 +202,32 @@ public sealed class ResultsReport
         : bytes >= 1024 ? string.Create(Inv, $"{bytes / 1024:F1} KiB") : string.Create(Inv, $"{bytes:F0} B");
 
     private static string Verdict(bool met) => met ? "met" : "**missed**";
+
+    private static void AppendCrossChecks(StringBuilder md, Ablation.Results checks)
+    {
+        md.AppendLine();
+        md.AppendLine("## Cross-check: interleaved medians, layer by layer");
+        md.AppendLine();
+        md.AppendLine("BenchmarkDotNet runs one benchmark after the other; on this shared two-core VM the speed drifts between them, and the ratios above move by tens of percent from run to run. Here every variant is called in turn with the others (call by call; batch by batch for the concurrent run; page by page), so drift hits them alike, and the median ignores the scheduler's outliers. The verdicts above stay with BenchmarkDotNet; these tables say how far noise explains them, and which layer costs what (`Ablation.cs`).");
+        AppendCrossCheck(md, string.Create(Inv, $"GET one image, sequential: median latency of {checks.Calls:N0} calls each"), "µs", checks.SequentialGetMicroseconds, higherIsBetter: false);
+        AppendCrossCheck(md, string.Create(Inv, $"GET one image, {checks.Concurrency} concurrent: median throughput of the 250 ms rounds"), "req/s", checks.ConcurrentGetRequestsPerSecond, higherIsBetter: true);
+        AppendCrossCheck(md, string.Create(Inv, $"GET one image, {checks.Concurrency} concurrent, in-memory transport (no sockets, no server): median throughput"), "req/s", checks.ConcurrentInMemoryRequestsPerSecond, higherIsBetter: true);
+        AppendCrossCheck(md, string.Create(Inv, $"Page of 1,000 images: median of {checks.PageIterations} deserializations each"), "ms", checks.PageMilliseconds, higherIsBetter: false);
+    }
+
+    private static void AppendCrossCheck(StringBuilder md, string title, string unit, IReadOnlyList<Ablation.Row> rows, bool higherIsBetter)
+    {
+        md.AppendLine();
+        md.AppendLine($"### {title}");
+        md.AppendLine();
+        md.AppendLine($"| Variant | Median ({unit}) | Ratio to the first row | p25 | p90 |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (Ablation.Row row in rows)
+        {
+            string delta = higherIsBetter ? string.Empty : string.Create(Inv, $" ({row.Median - rows[0].Median:+0.0;-0.0} {unit})");
+            md.AppendLine(string.Create(Inv, $"| {row.Variant} | {row.Median:F1} | {row.Ratio:F2}×{delta} | {row.P25:F1} | {row.P90:F1} |"));
+        }
+    }
 
     private void Evaluate()
     {
