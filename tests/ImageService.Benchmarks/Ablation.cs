@@ -31,6 +31,7 @@ public static class Ablation
     /// <summary>The three cross-checks.</summary>
     public sealed record Results(
         IReadOnlyList<Row> SequentialGetMicroseconds,
+        IReadOnlyList<Row> SequentialInMemoryMicroseconds,
         IReadOnlyList<Row> ConcurrentGetRequestsPerSecond,
         IReadOnlyList<Row> ConcurrentInMemoryRequestsPerSecond,
         IReadOnlyList<Row> PageMilliseconds,
@@ -45,7 +46,9 @@ public static class Ablation
         using var floor = new FloorClient(server.Endpoint);
         List<(string Name, Func<Task> Call)> variants = Layers(server.Endpoint, logging, floor, ImageServiceHttpPipeline.CreateTransport);
 
-        foreach ((_, Func<Task> call) in variants)
+        using var inMemoryFloor = new FloorClient(server.Endpoint, new PipelineOverheadBenchmarks.InMemoryTransport());
+        List<(string Name, Func<Task> Call)> inMemory = Layers(server.Endpoint, logging, inMemoryFloor, () => new PipelineOverheadBenchmarks.InMemoryTransport());
+        foreach ((_, Func<Task> call) in variants.Concat(inMemory))
         {
             for (int i = 0; i < 2_000; i++)
             {
@@ -53,22 +56,9 @@ public static class Ablation
             }
         }
 
-        var latencies = variants.ToDictionary(v => v.Name, _ => new double[calls]);
-        for (int i = 0; i < calls; i++)
-        {
-            foreach ((string name, Func<Task> call) in variants)
-            {
-                long start = Stopwatch.GetTimestamp();
-                await call().ConfigureAwait(false);
-                latencies[name][i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-            }
-        }
-
-        using var inMemoryFloor = new FloorClient(server.Endpoint, new PipelineOverheadBenchmarks.InMemoryTransport());
-        List<(string Name, Func<Task> Call)> inMemory = Layers(server.Endpoint, logging, inMemoryFloor, () => new PipelineOverheadBenchmarks.InMemoryTransport());
-
         return new Results(
-            Rows(variants.Select(v => (v.Name, latencies[v.Name]))),
+            await SequentialAsync(variants, calls).ConfigureAwait(false),
+            await SequentialAsync(inMemory, calls).ConfigureAwait(false),
             await ConcurrentAsync(variants, concurrentRounds).ConfigureAwait(false),
             await ConcurrentAsync(inMemory, concurrentRounds).ConfigureAwait(false),
             Page(pageIterations),
@@ -87,6 +77,9 @@ public static class Ablation
         ("facade, no handler", Facade(endpoint, logging, transport())),
         ("facade, caller's token cancellable", Cancellable(FacadeWithToken(endpoint, logging, transport()))),
         ("facade + request id + telemetry", Facade(endpoint, logging, transport(), Stage.ClientRequestId, Stage.Telemetry)),
+        ("facade + request id", Facade(endpoint, logging, transport(), Stage.ClientRequestId)),
+        ("facade + telemetry", Facade(endpoint, logging, transport(), Stage.Telemetry)),
+        ("facade + telemetry, logging off", Facade(endpoint, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, transport(), Stage.Telemetry)),
         ("facade + resilience (all four strategies)", Facade(endpoint, logging, transport(), Stage.Resilience)),
         ("facade + one Polly timeout", Custom(endpoint, logging, transport(), b => b.AddTimeout(TimeSpan.FromSeconds(100)))),
         ("facade + Polly retry and breaker", Custom(endpoint, logging, transport(), b => b.AddRetry(new HttpRetryStrategyOptions()).AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions()))),
@@ -95,6 +88,22 @@ public static class Ablation
         ("facade + size limit four times", Facade(endpoint, logging, transport(), Stage.ResponseSizeLimit, Stage.ResponseSizeLimit, Stage.ResponseSizeLimit, Stage.ResponseSizeLimit)),
         ("full SDK", Facade(endpoint, logging, transport(), [.. ImageServiceHttpPipeline.Stages])),
     ];
+
+    private static async Task<Row[]> SequentialAsync(List<(string Name, Func<Task> Call)> variants, int calls)
+    {
+        var latencies = variants.ToDictionary(v => v.Name, _ => new double[calls]);
+        for (int i = 0; i < calls; i++)
+        {
+            foreach ((string name, Func<Task> call) in variants)
+            {
+                long start = Stopwatch.GetTimestamp();
+                await call().ConfigureAwait(false);
+                latencies[name][i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            }
+        }
+
+        return Rows(variants.Select(v => (v.Name, latencies[v.Name])));
+    }
 
     private static async Task<Row[]> ConcurrentAsync(List<(string Name, Func<Task> Call)> variants, int rounds)
     {
@@ -129,6 +138,7 @@ public static class Ablation
     {
         var text = new StringBuilder();
         Append(text, $"GET, sequential, {results.Calls:N0} calls each (µs):", results.SequentialGetMicroseconds);
+        Append(text, "GET, sequential, in-memory transport (µs):", results.SequentialInMemoryMicroseconds);
         Append(text, $"GET, {results.Concurrency} concurrent, median of the rounds (req/s):", results.ConcurrentGetRequestsPerSecond);
         Append(text, $"GET, {results.Concurrency} concurrent, in-memory transport (req/s):", results.ConcurrentInMemoryRequestsPerSecond);
         Append(text, $"Page of 1,000, {results.PageIterations} times each (ms):", results.PageMilliseconds);
