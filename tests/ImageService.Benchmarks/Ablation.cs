@@ -61,7 +61,7 @@ public static class Ablation
             await SequentialAsync(inMemory, calls).ConfigureAwait(false),
             await ConcurrentAsync(variants, concurrentRounds).ConfigureAwait(false),
             await ConcurrentAsync(inMemory, concurrentRounds).ConfigureAwait(false),
-            Page(pageIterations),
+            await PageAsync(pageIterations).ConfigureAwait(false),
             calls,
             Concurrency,
             pageIterations);
@@ -89,7 +89,8 @@ public static class Ablation
         ("full SDK", Facade(endpoint, logging, transport(), [.. ImageServiceHttpPipeline.Stages])),
     ];
 
-    private static async Task<Row[]> SequentialAsync(List<(string Name, Func<Task> Call)> variants, int calls)
+    /// <summary>Each variant once per turn, <paramref name="calls"/> turns; times in µs, or in larger units.</summary>
+    private static async Task<Row[]> SequentialAsync(List<(string Name, Func<Task> Call)> variants, int calls, double microsecondsPerUnit = 1)
     {
         var latencies = variants.ToDictionary(v => v.Name, _ => new double[calls]);
         for (int i = 0; i < calls; i++)
@@ -98,7 +99,7 @@ public static class Ablation
             {
                 long start = Stopwatch.GetTimestamp();
                 await call().ConfigureAwait(false);
-                latencies[name][i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+                latencies[name][i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / microsecondsPerUnit;
             }
         }
 
@@ -154,28 +155,23 @@ public static class Ablation
         }
     }
 
-    private static Row[] Page(int iterations)
+    private static async Task<Row[]> PageAsync(int iterations)
     {
         var benchmarks = new PageDeserializationBenchmarks();
         benchmarks.Setup();
-        var variants = new (string Name, Func<object> Call)[]
+        var variants = new List<(string Name, Func<Task> Call)>
         {
-            ("raw Newtonsoft", benchmarks.RawNewtonsoft),
-            ("SDK", benchmarks.Sdk),
-            ("System.Text.Json source-generated", benchmarks.SystemTextJsonSourceGen),
+            ("raw Newtonsoft", Synchronous(benchmarks.RawNewtonsoft)),
+            ("SDK", Synchronous(benchmarks.Sdk)),
+            ("System.Text.Json source-generated", Synchronous(benchmarks.SystemTextJsonSourceGen)),
         };
-        var times = variants.ToDictionary(v => v.Name, _ => new double[iterations]);
-        for (int i = 0; i < iterations; i++)
-        {
-            foreach ((string name, Func<object> call) in variants)
-            {
-                long start = Stopwatch.GetTimestamp();
-                GC.KeepAlive(call());
-                times[name][i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            }
-        }
+        return await SequentialAsync(variants, iterations, microsecondsPerUnit: 1_000).ConfigureAwait(false);
 
-        return Rows(variants.Select(v => (v.Name, times[v.Name])));
+        static Func<Task> Synchronous(Func<object> deserialize) => () =>
+        {
+            GC.KeepAlive(deserialize());
+            return Task.CompletedTask;
+        };
     }
 
     private static Row[] Rows(IEnumerable<(string Name, double[] Values)> variants)

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.IO;
 using System.Net;
 using System.Net.Http;
@@ -9,7 +8,6 @@ using System.Threading.Tasks;
 using Azure.Core;
 using ImageService.Client;
 using ImageService.Client.Internal;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 
@@ -85,17 +83,7 @@ public static class Clients
     internal static ImageServiceClient CreateLayered(HttpMessageHandler transport, Uri endpoint, ILoggerFactory logging, params ImageServiceHttpPipeline.Stage[] stages)
     {
         ImageServiceClientOptions options = Options(endpoint, new CountingCredential(), logging);
-        var shared = new ImageServiceHttpPipeline.Shared(options);
-        HttpMessageHandler inner = transport;
-        foreach (ImageServiceHttpPipeline.Stage stage in stages.Reverse())
-        {
-            DelegatingHandler handler = stage == ImageServiceHttpPipeline.Stage.Resilience
-                ? new ResilienceHandler(ImageServiceResilience.Build(options, shared.TimeProvider, shared.Logger))
-                : ImageServiceHttpPipeline.CreateHandler(stage, shared);
-            handler.InnerHandler = inner;
-            inner = handler;
-        }
-
+        HttpMessageHandler inner = ImageServiceHttpPipeline.CreateStandalone(new ImageServiceHttpPipeline.Shared(options), transport, stages);
         var http = new HttpClient(inner) { BaseAddress = ImageServiceHttpPipeline.NormalizeEndpoint(endpoint), Timeout = Timeout.InfiniteTimeSpan };
         return new ImageServiceClient(http, options);
     }

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -9,7 +8,6 @@ using BenchmarkDotNet.Attributes;
 using ImageService.Client;
 using ImageService.Client.Internal;
 using Microsoft.Extensions.Logging;
-using Newtonsoft.Json;
 using Stage = ImageService.Client.Internal.ImageServiceHttpPipeline.Stage;
 
 namespace ImageService.Benchmarks;
@@ -22,11 +20,9 @@ namespace ImageService.Benchmarks;
 /// </summary>
 public class PipelineOverheadBenchmarks
 {
-    private static readonly JsonSerializer s_serializer = JsonSerializer.Create(ImageServiceJson.CreateSettings());
     private static readonly Uri s_endpoint = new("http://127.0.0.1:5000/");
 
-    private HttpClient _floor = null!;
-    private string _imagePath = null!;
+    private FloorClient _floor = null!;
     private ImageServiceRestClient _generated = null!;
     private ImageServiceClient _facade = null!;
     private ImageServiceClient _telemetry = null!;
@@ -40,9 +36,7 @@ public class PipelineOverheadBenchmarks
     public void Setup()
     {
         _logging = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(new NoopLoggerProvider()));
-        _floor = new HttpClient(new InMemoryTransport()) { BaseAddress = s_endpoint };
-        _floor.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "bench-token-0123456789abcdef0123456789abcdef");
-        _imagePath = Payloads.ImagePath(Payloads.Workspace, Payloads.ImageId);
+        _floor = new FloorClient(s_endpoint, new InMemoryTransport());
         _generated = new ImageServiceRestClient(new HttpClient(new InMemoryTransport()) { BaseAddress = s_endpoint, Timeout = Timeout.InfiniteTimeSpan });
         _facade = Build();
         _telemetry = Build(Stage.ClientRequestId, Stage.Telemetry);
@@ -55,17 +49,14 @@ public class PipelineOverheadBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _logging.Dispose();
+    public void Cleanup()
+    {
+        _floor.Dispose();
+        _logging.Dispose();
+    }
 
     [Benchmark(Baseline = true)]
-    public async Task<ImageResponseBase> Floor()
-    {
-        using HttpResponseMessage response = await _floor.GetAsync(_imagePath, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        using Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-        using var reader = new JsonTextReader(new StreamReader(stream));
-        return s_serializer.Deserialize<ImageResponseBase>(reader)!;
-    }
+    public Task<ImageResponseBase> Floor() => _floor.GetImageAsync();
 
     [Benchmark]
     public async Task<ImageResponseBase> GeneratedOnly() =>

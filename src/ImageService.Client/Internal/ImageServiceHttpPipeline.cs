@@ -68,15 +68,19 @@ internal static class ImageServiceHttpPipeline
     public static void ConfigureResilience(ResiliencePipelineBuilder<HttpResponseMessage> builder, Shared shared) =>
         ImageServiceResilience.Configure(builder, shared.Options, shared.TimeProvider, shared.Logger);
 
-    /// <summary>The standalone chain over <paramref name="transport"/>.</summary>
-    public static HttpMessageHandler CreateStandalone(Shared shared, HttpMessageHandler transport)
+    /// <summary>
+    /// The standalone chain over <paramref name="transport"/>: every stage, or only <paramref name="stages"/> (in the
+    /// order given, outermost first) when the benchmarks measure one layer at a time.
+    /// </summary>
+    public static HttpMessageHandler CreateStandalone(Shared shared, HttpMessageHandler transport, IReadOnlyList<Stage>? stages = null)
     {
+        stages ??= Stages;
         HttpMessageHandler inner = transport;
-        for (int i = Stages.Count - 1; i >= 0; i--)
+        for (int i = stages.Count - 1; i >= 0; i--)
         {
-            DelegatingHandler handler = Stages[i] == Stage.Resilience
+            DelegatingHandler handler = stages[i] == Stage.Resilience
                 ? new ResilienceHandler(ImageServiceResilience.Build(shared.Options, shared.TimeProvider, shared.Logger))
-                : CreateHandler(Stages[i], shared);
+                : CreateHandler(stages[i], shared);
             handler.InnerHandler = inner;
             inner = handler;
         }
