@@ -394,7 +394,7 @@ public class ImageServiceClient
     private async Task<TResult> RunAsync<TResult>(string operation, string? imageId, Func<CancellationToken, Task<TResult>> action, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        string clientRequestId = Guid.NewGuid().ToString();
+        string clientRequestId = RequestContext.NewClientRequestId();
         using Activity? activity = ImageServiceDiagnostics.StartActivity(operation, imageId);
         activity?.SetTag("imageservice.client_request_id", clientRequestId);
         using RequestContext.Scope scope = RequestContext.Begin(clientRequestId);

@@ -18,7 +18,7 @@ internal sealed class ClientRequestIdHandler : DelegatingHandler
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        string id = RequestContext.CurrentClientRequestId ?? Guid.NewGuid().ToString();
+        string id = RequestContext.CurrentClientRequestId ?? RequestContext.NewClientRequestId();
         request.Headers.Remove(RequestContext.ClientRequestIdHeader);
         request.Headers.TryAddWithoutValidation(RequestContext.ClientRequestIdHeader, id);
         request.Options.Set(RequestContext.ClientRequestIdKey, id);

@@ -21,6 +21,21 @@ internal static class RequestContext
 
     public static string? CurrentClientRequestId => s_currentId.Value;
 
+    /// <summary>
+    /// A new id in version-4 GUID form. The bytes come from <see cref="Random.Shared"/>, not the OS's secure generator
+    /// that <see cref="Guid.NewGuid"/> asks on every call (a system call, about 0.5 µs per request here): an id must be
+    /// unique, not secret, and 122 random bits from a per-thread generator seeded by the OS are unique enough, as they
+    /// are for the W3C trace ids <c>System.Diagnostics.Activity</c> makes.
+    /// </summary>
+    public static string NewClientRequestId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Random.Shared.NextBytes(bytes);
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40); // version 4: the high nibble of the third group
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // the RFC 9562 variant
+        return new Guid(bytes).ToString();
+    }
+
     public static Scope Begin(string clientRequestId)
     {
         string? previous = s_currentId.Value;
