@@ -24,7 +24,10 @@ internal sealed class TelemetryHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         string method = request.Method.Method;
-        string path = UrlRedactor.Redact(request.RequestUri);
+
+        // Redacting costs two allocations per request: only when one of this handler's messages can be written.
+        bool logs = _logger.IsEnabled(LogLevel.Debug) || _logger.IsEnabled(LogLevel.Information) || _logger.IsEnabled(LogLevel.Warning);
+        string path = logs ? UrlRedactor.Redact(request.RequestUri) : string.Empty;
         string id = RequestContext.GetClientRequestId(request);
         long start = _timeProvider.GetTimestamp();
         Log.Sending(_logger, method, path, id);
@@ -34,10 +37,14 @@ internal sealed class TelemetryHandler : DelegatingHandler
             double ms = _timeProvider.GetElapsedTime(start).TotalMilliseconds;
             int status = (int)response.StatusCode;
             Log.Received(_logger, method, path, status, Math.Max(1, RequestContext.GetAttempts(request)), ms, id);
-            ImageServiceDiagnostics.RequestDuration.Record(
-                ms / 1000,
-                new KeyValuePair<string, object?>("http.request.method", method),
-                new KeyValuePair<string, object?>("http.response.status_code", status));
+            if (ImageServiceDiagnostics.RequestDuration.Enabled) // the tags box the status code: only when someone listens
+            {
+                ImageServiceDiagnostics.RequestDuration.Record(
+                    ms / 1000,
+                    new KeyValuePair<string, object?>("http.request.method", method),
+                    new KeyValuePair<string, object?>("http.response.status_code", status));
+            }
+
             return response;
         }
         catch (Exception ex)
