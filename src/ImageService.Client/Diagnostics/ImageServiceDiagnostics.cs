@@ -38,6 +38,11 @@ public static class ImageServiceDiagnostics
 
     internal static Activity? StartActivity(string operationName, string? imageId)
     {
+        if (!ActivitySource.HasListeners())
+        {
+            return null; // before building the name: most processes have no tracing listener
+        }
+
         Activity? activity = ActivitySource.StartActivity("ImageService." + operationName, ActivityKind.Client);
         if (activity is not null)
         {
