@@ -93,7 +93,7 @@ public class ImageServiceClient
     public virtual Task<ImageResponseBase> GetImageAsync(string imageId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
-        return RunAsync("GetImage", imageId, ct => GetImageCoreAsync(imageId, ct), cancellationToken);
+        return RunAsync("GetImage", imageId, ct => GetImageResponseAsync(imageId, ct), static response => response.Result, cancellationToken);
     }
 
     /// <summary>Lists images lazily, following the service's <c>nextLink</c>.</summary>
@@ -188,7 +188,7 @@ public class ImageServiceClient
             throw new ArgumentException("The patch has no operation.", nameof(patch));
         }
 
-        return RunAsync("UpdateImage", imageId, ct => PatchCoreAsync(imageId, patch, ct), cancellationToken);
+        return RunAsync("UpdateImage", imageId, ct => PatchResponseAsync(imageId, patch, ct), static response => response.Result, cancellationToken);
     }
 
     /// <summary>Replaces the whole tag map of an image.</summary>
@@ -200,7 +200,7 @@ public class ImageServiceClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
         ArgumentNullException.ThrowIfNull(tags);
-        return RunAsync("UpdateTags", imageId, ct => PatchCoreAsync(imageId, new ImagePatch().ReplaceTags(tags), ct), cancellationToken);
+        return RunAsync("UpdateTags", imageId, ct => PatchResponseAsync(imageId, new ImagePatch().ReplaceTags(tags), ct), static response => response.Result, cancellationToken);
     }
 
     /// <summary>Adds or overwrites tags, keeping the others (reads the image, then replaces its tag map).</summary>
@@ -391,7 +391,14 @@ public class ImageServiceClient
         return id.Length > 0 ? id : throw new ImageServiceException(response.StatusCode, "The image service sent an Operation-Location header without an operation id.");
     }
 
-    private async Task<TResult> RunAsync<TResult>(string operation, string? imageId, Func<CancellationToken, Task<TResult>> action, CancellationToken cancellationToken)
+    private Task<TResult> RunAsync<TResult>(string operation, string? imageId, Func<CancellationToken, Task<TResult>> action, CancellationToken cancellationToken) =>
+        RunAsync(operation, imageId, action, static result => result, cancellationToken);
+
+    /// <summary>
+    /// Runs one facade call: its request id, activity and error mapping. <paramref name="select"/> picks the result out
+    /// of what <paramref name="action"/> returns (the body of a generated call's response) without another async frame.
+    /// </summary>
+    private async Task<TResult> RunAsync<TResponse, TResult>(string operation, string? imageId, Func<CancellationToken, Task<TResponse>> action, Func<TResponse, TResult> select, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         string clientRequestId = RequestContext.NewClientRequestId();
@@ -400,7 +407,7 @@ public class ImageServiceClient
         using RequestContext.Scope scope = RequestContext.Begin(clientRequestId);
         try
         {
-            return await action(cancellationToken).ConfigureAwait(false);
+            return select(await action(cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex) when (ErrorMapper.Map(ex, operation, clientRequestId, cancellationToken) is { } mapped)
         {
@@ -420,13 +427,19 @@ public class ImageServiceClient
     }
 
     private async Task<ImageResponseBase> GetImageCoreAsync(string imageId, CancellationToken cancellationToken) =>
-        (await _rest.Images_QueryByIdAsync(_subscriptionId, _resourceGroup, _workspace, imageId, cancellationToken: cancellationToken).ConfigureAwait(false)).Result;
+        (await GetImageResponseAsync(imageId, cancellationToken).ConfigureAwait(false)).Result;
+
+    private Task<ServiceResponse<ImageResponseBase>> GetImageResponseAsync(string imageId, CancellationToken cancellationToken) =>
+        _rest.Images_QueryByIdAsync(_subscriptionId, _resourceGroup, _workspace, imageId, cancellationToken: cancellationToken);
 
     private async Task<ProfileResponse> GetProfileCoreAsync(string imageId, string profileId, CancellationToken cancellationToken) =>
         (await _rest.Profiles_QueryByIdAsync(_subscriptionId, _resourceGroup, _workspace, imageId, profileId, cancellationToken).ConfigureAwait(false)).Result;
 
     private async Task<ImageResponseBase> PatchCoreAsync(string imageId, ImagePatch patch, CancellationToken cancellationToken) =>
-        (await _rest.Images_PatchAsync(patch.Operations, _subscriptionId, _resourceGroup, _workspace, imageId, cancellationToken).ConfigureAwait(false)).Result;
+        (await PatchResponseAsync(imageId, patch, cancellationToken).ConfigureAwait(false)).Result;
+
+    private Task<ServiceResponse<ImageResponseBase>> PatchResponseAsync(string imageId, ImagePatch patch, CancellationToken cancellationToken) =>
+        _rest.Images_PatchAsync(patch.Operations, _subscriptionId, _resourceGroup, _workspace, imageId, cancellationToken);
 
     private async Task<(AsyncOperationStatus Status, TimeSpan? ServerDelay)> PollCoreAsync(string operationId, CancellationToken cancellationToken)
     {
