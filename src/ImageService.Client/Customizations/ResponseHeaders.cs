@@ -1,6 +1,7 @@
 // CUSTOM: the generated client's view of a response's headers (Client.Class.liquid). NSwag's stock template copies
 // every header into a new dictionary on every call; most calls (a GET, a page) never read them, and the copy was the
-// largest per-call cost of the generated client (about 0.9 KB and 1 µs). This copies on first read instead.
+// largest per-call cost of the generated client (about 0.9 KB and 1 µs per response in a loop over a real Kestrel
+// response). This copies on first read instead.
 using System;
 using System.Collections;
 using System.Collections.Generic;
