@@ -158,4 +158,46 @@ public class ImageServicePageableTests
         Assert.Equal(new[] { "p1", "p2" }, names);
         Assert.EndsWith("/images/img%3A1/profiles", stub.Requests[0].Uri.AbsolutePath, StringComparison.Ordinal);
     }
+
+    [ThreadStatic]
+    private static bool t_completingFetch;
+
+    [Fact]
+    public async Task Enumerate_NextPageReadyAtOnce_IsNotConsumedOnThePreviousPagesCompletionStack()
+    {
+        var firstPage = new TaskCompletionSource<ImageServicePage<int>>(TaskCreationOptions.None); // inline continuations allowed
+        int fetches = 0;
+        var pageable = new FuncPageable<int>(
+            (token, _, _) => Interlocked.Increment(ref fetches) == 1
+                ? firstPage.Task
+                : Task.FromResult(new ImageServicePage<int>([3, 4], null)), // the next page "already buffered": synchronous
+            CancellationToken.None);
+        var consumedInsideFirstCompletion = new List<bool>();
+        Task consumer = Task.Run(async () =>
+        {
+            await foreach (int value in pageable)
+            {
+                consumedInsideFirstCompletion.Add(t_completingFetch);
+            }
+        });
+        while (Volatile.Read(ref fetches) == 0)
+        {
+            await Task.Yield(); // the consumer has asked for the first page
+        }
+
+        t_completingFetch = true;
+        try
+        {
+            firstPage.SetResult(new ImageServicePage<int>([1, 2], "next"));
+        }
+        finally
+        {
+            t_completingFetch = false;
+        }
+
+        await consumer.WaitAsync(TimeSpan.FromSeconds(30));
+        // Frames of the first page's completion hold that page: the second page must be read after they return.
+        Assert.Equal(4, consumedInsideFirstCompletion.Count);
+        Assert.Equal([false, false], consumedInsideFirstCompletion.Skip(2));
+    }
 }
