@@ -86,6 +86,7 @@ public static class Ablation
         ("facade + auth", Facade(endpoint, logging, transport(), Stage.Authentication)),
         ("facade + size limit", Facade(endpoint, logging, transport(), Stage.ResponseSizeLimit)),
         ("facade + size limit four times", Facade(endpoint, logging, transport(), Stage.ResponseSizeLimit, Stage.ResponseSizeLimit, Stage.ResponseSizeLimit, Stage.ResponseSizeLimit)),
+        ("full SDK without resilience", Facade(endpoint, logging, transport(), [.. ImageServiceHttpPipeline.Stages.Where(s => s != Stage.Resilience)])),
         ("full SDK", Facade(endpoint, logging, transport(), [.. ImageServiceHttpPipeline.Stages])),
     ];
 
