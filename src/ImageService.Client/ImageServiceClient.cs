@@ -214,14 +214,14 @@ public class ImageServiceClient
         ArgumentNullException.ThrowIfNull(tags);
         return RunAsync("AddTags", imageId, async ct =>
         {
-            ImageResponseBase image = await GetImageCoreAsync(imageId, ct).ConfigureAwait(false);
+            ImageResponseBase image = (await GetImageResponseAsync(imageId, ct).ConfigureAwait(false)).Result;
             var merged = new Dictionary<string, string>(image.KvTags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
             foreach (KeyValuePair<string, string> pair in tags)
             {
                 merged[pair.Key] = pair.Value;
             }
 
-            return await PatchCoreAsync(imageId, new ImagePatch().ReplaceTags(merged), ct).ConfigureAwait(false);
+            return (await PatchResponseAsync(imageId, new ImagePatch().ReplaceTags(merged), ct).ConfigureAwait(false)).Result;
         }, cancellationToken);
     }
 
@@ -237,14 +237,14 @@ public class ImageServiceClient
         string[] remove = keys.ToArray();
         return RunAsync("RemoveTags", imageId, async ct =>
         {
-            ImageResponseBase image = await GetImageCoreAsync(imageId, ct).ConfigureAwait(false);
+            ImageResponseBase image = (await GetImageResponseAsync(imageId, ct).ConfigureAwait(false)).Result;
             var kept = new Dictionary<string, string>(image.KvTags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
             foreach (string key in remove)
             {
                 kept.Remove(key);
             }
 
-            return await PatchCoreAsync(imageId, new ImagePatch().ReplaceTags(kept), ct).ConfigureAwait(false);
+            return (await PatchResponseAsync(imageId, new ImagePatch().ReplaceTags(kept), ct).ConfigureAwait(false)).Result;
         }, cancellationToken);
     }
 
@@ -265,7 +265,7 @@ public class ImageServiceClient
 
         return RunAsync("AddProperties", imageId, async ct =>
         {
-            ImageResponseBase image = await GetImageCoreAsync(imageId, ct).ConfigureAwait(false);
+            ImageResponseBase image = (await GetImageResponseAsync(imageId, ct).ConfigureAwait(false)).Result;
             string[] existing = properties.Keys.Where(k => image.Properties?.ContainsKey(k) == true).OrderBy(k => k, StringComparer.Ordinal).ToArray();
             if (existing.Length > 0)
             {
@@ -274,7 +274,7 @@ public class ImageServiceClient
                     nameof(properties));
             }
 
-            return await PatchCoreAsync(imageId, new ImagePatch().AddProperties(properties), ct).ConfigureAwait(false);
+            return (await PatchResponseAsync(imageId, new ImagePatch().AddProperties(properties), ct).ConfigureAwait(false)).Result;
         }, cancellationToken);
     }
 
@@ -332,7 +332,7 @@ public class ImageServiceClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
         ArgumentException.ThrowIfNullOrWhiteSpace(profileId);
-        return RunAsync("GetProfile", imageId, ct => GetProfileCoreAsync(imageId, profileId, ct), cancellationToken);
+        return RunAsync("GetProfile", imageId, ct => GetProfileResponseAsync(imageId, profileId, ct), static response => response.Result, cancellationToken);
     }
 
     /// <summary>Starts profiling an image. The returned operation tracks the profiling run.</summary>
@@ -426,17 +426,11 @@ public class ImageServiceClient
         }
     }
 
-    private async Task<ImageResponseBase> GetImageCoreAsync(string imageId, CancellationToken cancellationToken) =>
-        (await GetImageResponseAsync(imageId, cancellationToken).ConfigureAwait(false)).Result;
-
     private Task<ServiceResponse<ImageResponseBase>> GetImageResponseAsync(string imageId, CancellationToken cancellationToken) =>
         _rest.Images_QueryByIdAsync(_subscriptionId, _resourceGroup, _workspace, imageId, cancellationToken: cancellationToken);
 
-    private async Task<ProfileResponse> GetProfileCoreAsync(string imageId, string profileId, CancellationToken cancellationToken) =>
-        (await _rest.Profiles_QueryByIdAsync(_subscriptionId, _resourceGroup, _workspace, imageId, profileId, cancellationToken).ConfigureAwait(false)).Result;
-
-    private async Task<ImageResponseBase> PatchCoreAsync(string imageId, ImagePatch patch, CancellationToken cancellationToken) =>
-        (await PatchResponseAsync(imageId, patch, cancellationToken).ConfigureAwait(false)).Result;
+    private Task<ServiceResponse<ProfileResponse>> GetProfileResponseAsync(string imageId, string profileId, CancellationToken cancellationToken) =>
+        _rest.Profiles_QueryByIdAsync(_subscriptionId, _resourceGroup, _workspace, imageId, profileId, cancellationToken);
 
     private Task<ServiceResponse<ImageResponseBase>> PatchResponseAsync(string imageId, ImagePatch patch, CancellationToken cancellationToken) =>
         _rest.Images_PatchAsync(patch.Operations, _subscriptionId, _resourceGroup, _workspace, imageId, cancellationToken);
@@ -573,13 +567,13 @@ public class ImageServiceClient
         public override Task<ImageResponseBase> GetResultAsync(AsyncOperationStatus status, CancellationToken cancellationToken)
         {
             string imageId = ResourceId(status);
-            return Client.RunAsync("GetImage", imageId, ct => Client.GetImageCoreAsync(imageId, ct), cancellationToken);
+            return Client.RunAsync("GetImage", imageId, ct => Client.GetImageResponseAsync(imageId, ct), static response => response.Result, cancellationToken);
         }
 
         public override Task<ImageServiceException> CreateFailureAsync(string operationId, AsyncOperationStatus status, CancellationToken cancellationToken) =>
             Client.RunAsync("GetImage", null, ct => Client.CreateFailureAsync("create image", operationId, status, async (imageId, innerCt) =>
             {
-                ImageResponseBase image = await Client.GetImageCoreAsync(imageId, innerCt).ConfigureAwait(false);
+                ImageResponseBase image = (await Client.GetImageResponseAsync(imageId, innerCt).ConfigureAwait(false)).Result;
                 return Uri.TryCreate(image.ImageBuildLogUri, UriKind.Absolute, out Uri? uri) ? uri : null;
             }, ct), cancellationToken);
     }
@@ -596,7 +590,7 @@ public class ImageServiceClient
         public override Task<ProfileResponse> GetResultAsync(AsyncOperationStatus status, CancellationToken cancellationToken)
         {
             string profileId = ResourceId(status);
-            return Client.RunAsync("GetProfile", _imageId, ct => Client.GetProfileCoreAsync(_imageId, profileId, ct), cancellationToken);
+            return Client.RunAsync("GetProfile", _imageId, ct => Client.GetProfileResponseAsync(_imageId, profileId, ct), static response => response.Result, cancellationToken);
         }
 
         public override Task<ImageServiceException> CreateFailureAsync(string operationId, AsyncOperationStatus status, CancellationToken cancellationToken) =>
