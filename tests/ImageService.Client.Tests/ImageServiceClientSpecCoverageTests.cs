@@ -75,7 +75,7 @@ public sealed class ImageServiceClientSpecCoverageTests
     [Fact]
     public async Task EveryOperation_EveryParameter_IsSentByThePublicApi()
     {
-        IReadOnlyList<SpecOperation> operations = SpecOperation.ReadAll(Path.Combine(AppContext.BaseDirectory, "openapi", "images.yaml"));
+        IReadOnlyList<SpecOperation> operations = SpecOperation.ReadAll();
         Dictionary<(string, string), string> notExposed = ListOptionsNotExposed().Concat(NotExposed).ToDictionary(p => p.Key, p => p.Value);
         var failures = new List<string>();
 
@@ -135,7 +135,7 @@ public sealed class ImageServiceClientSpecCoverageTests
     public void ImageListOptions_GeneratedFilters_CarryTheSpecDescription()
     {
         // The filters generated from Images_ListQuery are documented with the spec's words (Markdown `code` as <c>).
-        SpecOperation list = SpecOperation.ReadAll(Path.Combine(AppContext.BaseDirectory, "openapi", "images.yaml")).Single(o => o.Id == "Images_ListQuery");
+        SpecOperation list = SpecOperation.ReadAll().Single(o => o.Id == "Images_ListQuery");
         XDocument docs = XDocument.Load(Path.Combine(AppContext.BaseDirectory, "ImageService.Client.xml"));
         var checkedFilters = new List<string>();
         foreach (SpecParameter parameter in list.Parameters.Where(p => p.In == "query"))
@@ -248,16 +248,10 @@ public sealed class ImageServiceClientSpecCoverageTests
 
     private sealed record SpecOperation(string Id, string Method, string Path, Regex PathPattern, IReadOnlyList<SpecParameter> Parameters, bool HasBody)
     {
-        public static IReadOnlyList<SpecOperation> ReadAll(string specFile)
+        public static IReadOnlyList<SpecOperation> ReadAll()
         {
-            var yaml = new YamlStream();
-            using (var reader = new StreamReader(specFile))
-            {
-                yaml.Load(reader);
-            }
-
-            var root = (YamlMappingNode)yaml.Documents[0].RootNode;
-            var componentParameters = (YamlMappingNode)((YamlMappingNode)root["components"])["parameters"];
+            YamlMappingNode root = SpecDocument.Root;
+            var componentParameters = (YamlMappingNode)SpecDocument.Components["parameters"];
             SpecParameter Read(YamlNode node)
             {
                 var map = (YamlMappingNode)node;

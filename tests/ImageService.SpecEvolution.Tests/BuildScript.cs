@@ -26,7 +26,14 @@ internal static class BuildScript
     public static Task<BuildScriptResult> RunAsync(params string[] arguments) => RunInAsync(RepoRoot, arguments);
 
     /// <summary>Runs the build.ps1 of another checkout (a scratch repository) from its root.</summary>
-    public static async Task<BuildScriptResult> RunInAsync(string root, params string[] arguments)
+    public static Task<BuildScriptResult> RunInAsync(string root, params string[] arguments) =>
+        RunPwshCoreAsync(root, ["-File", Path.Combine(root, "build.ps1"), .. arguments], "build.ps1 " + string.Join(' ', arguments));
+
+    /// <summary>Runs a PowerShell command line (the local tool, as build.ps1 runs) in a folder.</summary>
+    public static Task<BuildScriptResult> RunPwshAsync(string root, string command) =>
+        RunPwshCoreAsync(root, ["-Command", command], command);
+
+    private static async Task<BuildScriptResult> RunPwshCoreAsync(string root, string[] arguments, string what)
     {
         var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
@@ -35,7 +42,7 @@ internal static class BuildScript
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["pwsh", "-NoProfile", "-NonInteractive", "-File", Path.Combine(root, "build.ps1"), .. arguments])
+        foreach (var argument in (string[])["pwsh", "-NoProfile", "-NonInteractive", .. arguments])
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -66,7 +73,7 @@ internal static class BuildScript
             // Never leave pwsh, npx or node behind.
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
-            throw new TimeoutException($"build.ps1 {string.Join(' ', arguments)} did not finish within {Timeout}:\n{output}");
+            throw new TimeoutException($"{what} did not finish within {Timeout}:\n{output}");
         }
         lock (gate) return new BuildScriptResult(process.ExitCode, output.ToString());
     }

@@ -47,7 +47,7 @@ internal sealed class ScratchRepo : IDisposable
     public static async Task<ScratchRepo> CreateFreshCloneAsync()
     {
         var repo = new ScratchRepo(NewFolder());
-        string files = await GitAsync(BuildScript.RepoRoot, "ls-files", "--cached", "--others", "--exclude-standard");
+        string files = await RunGitAsync(BuildScript.RepoRoot, "ls-files", "--cached", "--others", "--exclude-standard");
         foreach (string file in files.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(f => File.Exists(Path.Combine(BuildScript.RepoRoot, f))))
         {
             repo.CopyFromRepo(file);
@@ -88,7 +88,7 @@ internal sealed class ScratchRepo : IDisposable
 
     public Task<string> CommitAllAsync(string message) => GitThenAsync(["add", "-A"], ["commit", "-q", "-m", message]);
 
-    public Task<string> GitAsync(params string[] arguments) => GitAsync(Root, arguments);
+    public Task<string> GitAsync(params string[] arguments) => RunGitAsync(Root, arguments);
 
     public Task<BuildScriptResult> RunAsync(params string[] arguments) => BuildScript.RunInAsync(Root, arguments);
 
@@ -147,7 +147,7 @@ internal sealed class ScratchRepo : IDisposable
         return await GitAsync(second);
     }
 
-    private static async Task<string> GitAsync(string directory, params string[] arguments)
+    private static async Task<string> RunGitAsync(string directory, params string[] arguments)
     {
         var startInfo = new ProcessStartInfo("git")
         {
