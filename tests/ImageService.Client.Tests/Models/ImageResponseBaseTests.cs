@@ -129,17 +129,17 @@ public class ImageResponseBaseTests
     {
         var json = JObject.Parse(ModelJson.DockerImage);
         json["targetRuntime"]!["targetArchitecture"] = "Zz-Unknown-Architecture";
-        json["targetRuntime"]!["runtimeType"] = "Zz-Unknown-Runtime";
-        json["imageType"] = "Oci";
+        json["targetRuntime"]!["runtimeType"] = "python";
+        json["imageType"] = "Zz-Unknown-Type";
 
         var image = Assert.IsType<DockerImageResponse>(ModelJson.Read<ImageResponseBase>(json.ToString()));
 
         Assert.Equal("Zz-Unknown-Architecture", image.TargetRuntime!.TargetArchitecture.ToString());
         Assert.Equal(RuntimeType.Python, image.TargetRuntime.RuntimeType);
-        Assert.Equal("Oci", image.ImageType.ToString());
+        Assert.Equal("Zz-Unknown-Type", image.ImageType.ToString());
         JObject written = ModelJson.WriteToJObject(image);
         Assert.Equal("Zz-Unknown-Architecture", (string?)written["targetRuntime"]!["targetArchitecture"]);
-        Assert.Equal("Zz-Unknown-Runtime", (string?)written["targetRuntime"]!["runtimeType"]);
+        Assert.Equal("python", (string?)written["targetRuntime"]!["runtimeType"]);
     }
 
     [Fact]
