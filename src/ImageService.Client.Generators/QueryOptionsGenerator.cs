@@ -76,11 +76,10 @@ public sealed class QueryOptionsGenerator : IIncrementalGenerator
                 public string Name { get; }
             }
 
-            /// <summary>The caller of <c>InvokeAsync</c> supplies the named spec parameter.</summary>
-            [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true)]
-            internal sealed class QueryParameterFromCallerAttribute : global::System.Attribute
+            /// <summary>A spec parameter the class does not hold, and why.</summary>
+            internal abstract class QueryParameterNoteAttribute : global::System.Attribute
             {
-                public QueryParameterFromCallerAttribute(string name, string reason)
+                protected QueryParameterNoteAttribute(string name, string reason)
                 {
                     Name = name;
                     Reason = reason;
@@ -89,25 +88,22 @@ public sealed class QueryOptionsGenerator : IIncrementalGenerator
                 /// <summary>The parameter's name in the spec.</summary>
                 public string Name { get; }
 
-                /// <summary>Where the value comes from.</summary>
+                /// <summary>Where its value comes from, or why it is never sent.</summary>
                 public string Reason { get; }
+            }
+
+            /// <summary>The caller of <c>InvokeAsync</c> supplies the named spec parameter.</summary>
+            [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true)]
+            internal sealed class QueryParameterFromCallerAttribute : QueryParameterNoteAttribute
+            {
+                public QueryParameterFromCallerAttribute(string name, string reason) : base(name, reason) { }
             }
 
             /// <summary>The named spec parameter is deliberately never sent, for the given reason.</summary>
             [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true)]
-            internal sealed class QueryParameterNotExposedAttribute : global::System.Attribute
+            internal sealed class QueryParameterNotExposedAttribute : QueryParameterNoteAttribute
             {
-                public QueryParameterNotExposedAttribute(string name, string reason)
-                {
-                    Name = name;
-                    Reason = reason;
-                }
-
-                /// <summary>The parameter's name in the spec.</summary>
-                public string Name { get; }
-
-                /// <summary>Why the SDK does not expose it.</summary>
-                public string Reason { get; }
+                public QueryParameterNotExposedAttribute(string name, string reason) : base(name, reason) { }
             }
         }
         """;
