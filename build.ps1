@@ -1,40 +1,67 @@
 #!/usr/bin/env pwsh
+
 <#
 .SYNOPSIS
-    Builds, lints, tests and packs the ImageService SDK.
+    Builds, lints, tests and packs the ImageService SDK, and carries a spec change through to a release.
 .DESCRIPTION
     Run through the repo's local PowerShell tool, so nothing beyond the .NET SDK and Node.js is needed:
         dotnet tool restore
         dotnet pwsh ./build.ps1 [target ...]
-    With no target it runs restore, lint, build, test and pack. Every step stops the script with a non-zero exit
-    code on failure. Warnings are errors here, as in CI.
+    With no target it runs restore, lint, build, test and pack. Every target works as the first command on a fresh
+    clone (it restores what it needs). Every step stops the script with a non-zero exit code on failure. Warnings are
+    errors here, as in CI. `dotnet pwsh ./build.ps1 help` lists the targets; CONTRIBUTING.md has the workflows.
 .PARAMETER Target
-    restore  dotnet restore and npm ci (Spectral, Prism, Optic)
+    help     list the targets (this text in full: Get-Help ./build.ps1 -Detailed)
+    restore  dotnet restore, and npm ci (Spectral, Prism, Optic) when node_modules is missing or older than package-lock.json
     lint     Spectral on openapi/images.yaml (zero errors, zero warnings)
     build    Client.sln in Release, warnings as errors (regenerates the client when the spec changed)
-    test     restore, lint, build, then every test project
+    generation-check  prove the NSwag step is incremental (no rerun without a change, a rerun after touching the spec)
+    snippets          copy the samples' #region Snippet:* blocks into README.md
+    snippets-check    fail when README.md's code differs from the compiled samples
+    quickstart        run samples/Quickstart against the embedded emulator and check every lifecycle step
+    test     restore, lint, build, the checks above, then every test project
     figures  print the reliability figures of the last test run (artifacts/figures) and write FIGURES.md
     pack     the NuGet package of src/ImageService.Client into artifacts/packages
     bench        the BenchmarkDotNet suite (tests/ImageService.Benchmarks, Release): SDK against the floor, in process;
                  writes tests/ImageService.Benchmarks/RESULTS.md (about 10 minutes)
     bench-smoke  the same suite, one dry invocation each, no build timing (CI; fails when a benchmark throws)
-    spec-diff        Optic breaking-change check of openapi/images.yaml against the base (see -Base); fails on a breaking
-                     change unless version.props bumps MAJOR, and when CHANGELOG.md has no entry for the version
+    spec-update      after editing openapi/images.yaml: lint, regenerate, refresh the API baseline, build the whole
+                     solution, run both gates and the spec-following tests, and print the steps that remain (facade,
+                     emulator, tests, version, CHANGELOG); fails until none remain
+    spec-diff        Optic breaking-change check of openapi/images.yaml against the base (see -Base): an added enum
+                     value is MINOR for this SDK (Optic's verdict is shown); breaking changes need one MAJOR above the
+                     last release (1.0.0 before the first), additive ones one MINOR; CHANGELOG.md must describe the version
     spec-diff-files  the same classifier on two files: -Old <spec> -New <spec> (fails on a breaking change)
-    api-diff         what changed in the public C# surface (PublicAPI.*.txt) since the base, grouped by type; fails
-                     on a removed or changed symbol unless version.props bumps MAJOR
+    api-diff         what changed in the public C# surface (PublicAPI.*.txt) since the same base, grouped by type; the
+                     same versioning rule (removed or changed symbols are breaking)
     api-diff-files   the same comparison of two PublicAPI files or folders: -Old <path> -New <path>
-    api-baseline     rewrite PublicAPI.Unshipped.txt from the build's RS0016/RS0017 diagnostics
+    api-baseline     rewrite PublicAPI.Unshipped.txt (sorted) from the build's RS0016/RS0017 diagnostics, then build
+                     the whole solution and say what else is red
+    release          -Version X: from a clean tree, check version.props and CHANGELOG.md, run both gates, move
+                     PublicAPI.Unshipped.txt into Shipped, date the CHANGELOG heading, commit and tag vX (pushes nothing)
 .PARAMETER Configuration
     Release (default) or Debug.
 .PARAMETER Base
-    The git ref spec-diff and api-diff compare with. Default: the newest release tag (v*), else the merge base with
-    origin/main when HEAD is ahead of it, else HEAD when the compared files have uncommitted changes, else the parent
-    of the last commit that changed them (no such commit: nothing to compare, the gate passes).
+    The git ref spec-diff and api-diff compare with (both use the same one). Default: the newest release tag (v*),
+    else the merge base with origin/main when HEAD is ahead of it, else HEAD when the spec or the PublicAPI files have
+    uncommitted changes, else the parent of the last commit that changed them (no such commit: nothing to compare).
 .PARAMETER Old
     spec-diff-files / api-diff-files: the file (or PublicAPI folder) before the change.
 .PARAMETER New
     spec-diff-files / api-diff-files: the file (or PublicAPI folder) after the change.
+.PARAMETER Version
+    release: the version to release, MAJOR.MINOR.PATCH; version.props must already say it.
+.PARAMETER Date
+    release: the date written into the CHANGELOG heading (yyyy-MM-dd). Default: today (UTC).
+.EXAMPLE
+    dotnet pwsh ./build.ps1 test
+    Everything CI runs before the gates: restore, lint, build, the checks, every test.
+.EXAMPLE
+    dotnet pwsh ./build.ps1 spec-update
+    After editing openapi/images.yaml: what the change does and every step left (CONTRIBUTING.md).
+.EXAMPLE
+    dotnet pwsh ./build.ps1 release -Version 1.0.0
+    Tag v1.0.0 with the public API moved to PublicAPI.Shipped.txt and the CHANGELOG heading dated.
 #>
 [CmdletBinding()]
 param(
@@ -44,7 +71,9 @@ param(
     [string] $Configuration = 'Release',
     [string] $Base = '',
     [string] $Old = '',
-    [string] $New = ''
+    [string] $New = '',
+    [string] $Version = '',
+    [string] $Date = ''
 )
 
 Set-StrictMode -Version Latest
@@ -69,6 +98,22 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) {
         throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE."
     }
+}
+
+# npm ci, only when node_modules is missing or older than package-lock.json (npm writes node_modules/.package-lock.json
+# at every install, so its time says when node_modules last matched the lock file).
+function Restore-NodeTools {
+    $lock = Join-Path $Root 'package-lock.json'
+    $installed = Join-Path $Root 'node_modules/.package-lock.json'
+    if ((Test-Path $installed) -and [System.IO.File]::GetLastWriteTimeUtc($installed) -ge [System.IO.File]::GetLastWriteTimeUtc($lock)) {
+        Write-Host '    node_modules is up to date with package-lock.json: npm ci skipped.'
+        return
+    }
+    $why = if (Test-Path $installed) { 'package-lock.json is newer than node_modules' } else { 'node_modules is missing' }
+    Write-Host "    $why`: npm ci"
+    Push-Location $Root
+    # --prefer-offline: the lock file pins every version and hash, so npm's cache serves what it already has.
+    try { Invoke-Native npm @('ci', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error') | Out-Host } finally { Pop-Location }
 }
 
 function Write-TestSummary([string] $ResultsDirectory) {
@@ -114,12 +159,14 @@ function Invoke-Target([string] $Name) {
     if ($script:Completed.Contains($Name)) { return }
     $definition = $Targets[$Name]
     if ($null -eq $definition) {
-        throw "Unknown target '$Name'. Known targets: $($Targets.Keys -join ', ')."
+        throw "Unknown target '$Name'. Known targets: $($Targets.Keys -join ', ') (dotnet pwsh ./build.ps1 help describes them)."
     }
     foreach ($dependency in $definition.DependsOn) { Invoke-Target $dependency }
     Write-Step "$Name - $($definition.Description)"
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
-    & $definition.Action
+    # To the host, never to the caller's pipeline: a target run from inside a function (a dependency, or restore run
+    # on demand) must not add its output to that function's return value.
+    & $definition.Action | Out-Host
     $watch.Stop()
     $script:Timings.Add([pscustomobject]@{ Target = $Name; Seconds = [math]::Round($watch.Elapsed.TotalSeconds, 1) })
     [void] $script:Completed.Add($Name)
@@ -128,8 +175,11 @@ function Invoke-Target([string] $Name) {
 # README snippets taken from the compiled samples.
 . (Join-Path $PSScriptRoot '.ci/scripts/Snippets.ps1')
 
-# spec-diff, api-diff and api-baseline helpers (Optic report parsing, PublicAPI comparison, the versioning rule).
+# spec-diff, api-diff and api-baseline helpers (Optic report parsing, PublicAPI comparison, the versioning rule),
+# then spec-update and release, which build on them.
 . (Join-Path $PSScriptRoot '.ci/scripts/SpecEvolution.ps1')
+. (Join-Path $PSScriptRoot '.ci/scripts/SpecUpdate.ps1')
+. (Join-Path $PSScriptRoot '.ci/scripts/Release.ps1')
 
 $Targets = [ordered]@{
     restore = @{
@@ -137,14 +187,14 @@ $Targets = [ordered]@{
         DependsOn = @()
         Action = {
             Invoke-Native dotnet @('restore', $Solution)
-            Push-Location $Root
-            try { Invoke-Native npm @('ci', '--no-audit', '--no-fund', '--loglevel=error') } finally { Pop-Location }
+            Restore-NodeTools
         }
     }
     lint = @{
         Description = 'lint openapi/images.yaml with Spectral'
-        DependsOn = @('restore')
+        DependsOn = @()
         Action = {
+            Restore-NodeTools
             Push-Location $Root
             try { Invoke-Native npx @('--no-install', 'spectral', 'lint', 'openapi/images.yaml', '--fail-severity=warn') } finally { Pop-Location }
         }
@@ -245,26 +295,7 @@ $Targets = [ordered]@{
     'spec-diff' = @{
         Description = 'breaking-change gate: Optic on openapi/images.yaml against the base, versioning rule, changelog'
         DependsOn = @()
-        Action = {
-            $baseInfo = Resolve-BaseRef @($SpecFile)
-            Write-Host "    base: $($baseInfo.Reason)"
-            $changes = @()
-            if (-not $baseInfo.Ref) { Write-Host '    nothing to compare the spec with: no spec change to check.' }
-            else {
-                $oldSpec = Get-FileAtRef $baseInfo.Ref $SpecFile
-                if ($null -eq $oldSpec) { Write-Host "    $SpecFile does not exist at the base: the whole spec is new, nothing to break." }
-                else {
-                    $directory = Join-Path $Artifacts 'spec-diff'
-                    New-Item -ItemType Directory -Force $directory | Out-Null
-                    $oldFile = Join-Path $directory 'images.base.yaml'
-                    Set-Content -Path $oldFile -Value $oldSpec -NoNewline
-                    $changes = Get-SpecChanges $oldFile (Join-Path $Root $SpecFile)
-                }
-            }
-            $breaking = @($changes | Where-Object { $_.Rules.Count -gt 0 }).Count
-            $failures = Test-VersionRule -Gate 'spec' -Breaking $breaking -Additive ($changes.Count - $breaking) -BaseInfo $baseInfo -Current (Get-CurrentVersion)
-            Assert-NoFailures 'spec-diff' $failures
-        }
+        Action = { Assert-NoFailures 'spec-diff' (Invoke-SpecGate) }
     }
     'spec-diff-files' = @{
         Description = 'the spec-diff classifier on two files (-Old <spec> -New <spec>); fails on a breaking change'
@@ -272,7 +303,9 @@ $Targets = [ordered]@{
         Action = {
             if (-not $Old -or -not $New) { throw 'spec-diff-files needs -Old <spec> and -New <spec>.' }
             $changes = Get-SpecChanges (Resolve-Path $Old).Path (Resolve-Path $New).Path
-            $breaking = @($changes | Where-Object { $_.Rules.Count -gt 0 }).Count
+            $breaking = @($changes | Where-Object Breaking).Count
+            $bump = if ($breaking) { 'MAJOR' } elseif ($changes.Count) { 'MINOR' } else { 'none' }
+            Write-Host "    the versioning rule asks for: $bump"
             if ($breaking -gt 0) { throw "spec-diff-files: $breaking breaking change(s)." }
             Write-Host '    spec-diff-files: no breaking change.' -ForegroundColor Green
         }
@@ -280,21 +313,7 @@ $Targets = [ordered]@{
     'api-diff' = @{
         Description = 'public API gate: what changed in PublicAPI.*.txt since the base, versioning rule, changelog'
         DependsOn = @()
-        Action = {
-            $baseInfo = Resolve-BaseRef @($ApiShippedFile, $ApiUnshippedFile)
-            Write-Host "    base: $($baseInfo.Reason)"
-            $breaking = 0; $additive = 0
-            if (-not $baseInfo.Ref) { Write-Host '    nothing to compare the public API with: no API change to check.' }
-            else {
-                $oldSurface = Get-ApiSurface (Get-FileAtRef $baseInfo.Ref $ApiShippedFile) (Get-FileAtRef $baseInfo.Ref $ApiUnshippedFile)
-                $newSurface = Read-ApiPath (Join-Path $Root 'src/ImageService.Client')
-                $entries = Compare-ApiSurface $oldSurface $newSurface
-                $breaking = Write-ApiChanges $entries
-                $additive = $entries.Count - $breaking
-            }
-            $failures = Test-VersionRule -Gate 'public API' -Breaking $breaking -Additive $additive -BaseInfo $baseInfo -Current (Get-CurrentVersion)
-            Assert-NoFailures 'api-diff' $failures
-        }
+        Action = { Assert-NoFailures 'api-diff' (Invoke-ApiGate) }
     }
     'api-diff-files' = @{
         Description = 'the api-diff comparison of two PublicAPI files or folders (-Old <path> -New <path>)'
@@ -306,38 +325,41 @@ $Targets = [ordered]@{
         }
     }
     'api-baseline' = @{
-        Description = 'rewrite PublicAPI.Unshipped.txt from the RS0016/RS0017 diagnostics of a -warnaserror build'
+        Description = 'rewrite PublicAPI.Unshipped.txt (sorted) from RS0016/RS0017, then build the whole solution and say what else is red'
         DependsOn = @()
         Action = {
-            $unshipped = Join-Path $Root $ApiUnshippedFile
-            $shipped = @(Get-Content (Join-Path $Root $ApiShippedFile))
-            for ($round = 1; $round -le 3; $round++) {
-                $diagnostics = Get-PublicApiDiagnostics
-                if ($diagnostics.Other.Count -gt 0) {
-                    $diagnostics.Other | ForEach-Object { Write-Host "    $_" -ForegroundColor Red }
-                    throw 'The build has errors besides RS0016/RS0017: fix them first, the baseline is left alone.'
-                }
-                if ($diagnostics.Add.Count -eq 0 -and $diagnostics.Remove.Count -eq 0) {
-                    if ($diagnostics.ExitCode -ne 0) { $diagnostics.Output | Select-Object -Last 30 | Write-Host; throw 'The build failed (output above).' }
-                    Write-Host "    the build declares exactly the public API in $ApiUnshippedFile." -ForegroundColor Green
-                    return
-                }
-                $lines = [System.Collections.Generic.List[string]]::new()
-                foreach ($line in (Get-Content $unshipped)) { if (-not $diagnostics.Remove.Contains($line.Trim())) { $lines.Add($line) } }
-                if ($lines.Count -eq 0 -or $lines[0] -ne '#nullable enable') { $lines.Insert(0, '#nullable enable') }
-                foreach ($symbol in $diagnostics.Remove) {
-                    # Gone from Shipped: the analyzer wants it marked removed in Unshipped until the next release.
-                    if ($shipped -contains $symbol) { $lines.Add("*REMOVED*$symbol") }
-                    Write-Host "    - $symbol" -ForegroundColor Red
-                }
-                foreach ($symbol in $diagnostics.Add) {
-                    if (-not $lines.Contains($symbol)) { $lines.Add($symbol) }
-                    Write-Host "    + $symbol" -ForegroundColor Green
-                }
-                [System.IO.File]::WriteAllText($unshipped, (($lines -join "`n") + "`n"))
-                Write-Host "    $ApiUnshippedFile updated: $($diagnostics.Add.Count) added, $($diagnostics.Remove.Count) removed (round $round); rebuilding to verify."
+            $baseline = Update-ApiBaseline
+            if ($baseline.Errors.Count -gt 0) {
+                $baseline.Errors | ForEach-Object { Write-Host "    $_" -ForegroundColor Red }
+                throw 'The client has errors besides RS0016/RS0017: fix them first, the baseline is left alone.'
             }
-            throw 'The public API baseline did not settle after 3 rounds.'
+            Write-Host "    the client declares exactly its public API in $ApiUnshippedFile ($($baseline.Added.Count) added, $($baseline.Removed.Count) removed)." -ForegroundColor Green
+            $build = Invoke-SolutionBuild
+            if ($build.ExitCode -ne 0) {
+                Write-BuildErrors $build.Errors
+                throw "The baseline is written, but the solution is red elsewhere (above, by area). 'dotnet pwsh ./build.ps1 spec-update' lists every remaining step."
+            }
+            Write-Host '    the whole solution builds.' -ForegroundColor Green
+        }
+    }
+    'spec-update' = @{
+        Description = 'after a spec edit: regenerate, baseline, build all, gates, spec-following tests; print the steps that remain'
+        DependsOn = @()
+        Action = { Invoke-SpecUpdate }
+    }
+    release = @{
+        Description = 'release -Version X: gates, move Unshipped to Shipped, date the CHANGELOG heading, commit, tag vX'
+        DependsOn = @()
+        Action = { Invoke-Release $Version $Date }
+    }
+    help = @{
+        Description = 'list the targets'
+        DependsOn = @()
+        Action = {
+            Write-Host 'Usage: dotnet pwsh ./build.ps1 [target ...] [-Configuration Release|Debug] [-Base <ref>] [-Old <path> -New <path>] [-Version X]'
+            Write-Host 'No target: restore, lint, build, test, pack. Full help: Get-Help ./build.ps1 -Detailed. Workflows: CONTRIBUTING.md.'
+            Write-Host ''
+            foreach ($entry in $Targets.GetEnumerator()) { Write-Host ("  {0,-18} {1}" -f $entry.Key, $entry.Value.Description) }
         }
     }
 }

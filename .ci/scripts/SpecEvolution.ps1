@@ -1,5 +1,5 @@
 # Helpers of build.ps1's spec-evolution targets (spec-diff, api-diff, api-baseline), dot-sourced by build.ps1:
-# they use its $Root, $Artifacts, $Configuration, $Base and Invoke-Native / Invoke-Target.
+# they use its $Root, $Artifacts, $Configuration, $Base and Invoke-Native / Restore-NodeTools.
 # The rule they enforce is written at the top of CHANGELOG.md.
 
 $SpecFile = 'openapi/images.yaml'
@@ -20,18 +20,28 @@ function Invoke-Git {
 
 function Get-ShortRef([string] $Ref) { return (Invoke-Git @('rev-parse', '--short', $Ref) -AllowFailure) ?? $Ref }
 
-# The ref a gate compares the working tree with, and why; Ref is $null when there is nothing to compare with.
-function Resolve-BaseRef([string[]] $Paths) {
-    $what = $Paths -join ', '
+# The files the two gates (spec-diff, api-diff) compare: one base for both, so they always speak of the same change.
+$GateFiles = @($SpecFile, $ApiShippedFile, $ApiUnshippedFile)
+
+# The newest release: the highest vMAJOR.MINOR.PATCH tag, or $null before the first release.
+function Get-LastRelease {
+    $tag = Invoke-Git @('tag', '--list', '--sort=-v:refname') -AllowFailure | Where-Object { $_ -match '^v\d+\.\d+\.\d+$' } | Select-Object -First 1
+    if (-not $tag) { return $null }
+    return [pscustomobject]@{ Tag = $tag; Version = [version] $tag.Substring(1) }
+}
+
+# The ref both gates compare the working tree with, and why; Ref is $null when there is nothing to compare with.
+function Resolve-BaseRef {
+    $Paths = $GateFiles
+    $what = 'the spec or the public API'
     if ($Base) {
         if (-not (Invoke-Git @('rev-parse', '--verify', '--quiet', "$Base^{commit}") -AllowFailure)) {
             throw "-Base '$Base' is not a commit in this repository."
         }
-        return [pscustomobject]@{ Ref = $Base; Reason = "-Base $Base"; IsRelease = $Base -like 'v*' }
+        return [pscustomobject]@{ Ref = $Base; Reason = "-Base $Base"; IsRelease = $Base -match '^v\d' }
     }
-    # No 'v*' pattern for git: pwsh globs splatted native arguments against the current folder (version.props...).
-    $tag = Invoke-Git @('tag', '--list', '--sort=-v:refname') -AllowFailure | Where-Object { $_ -match '^v\d' } | Select-Object -First 1
-    if ($tag) { return [pscustomobject]@{ Ref = $tag; Reason = "the newest release tag, $tag"; IsRelease = $true } }
+    $release = Get-LastRelease
+    if ($release) { return [pscustomobject]@{ Ref = $release.Tag; Reason = "the newest release tag, $($release.Tag)"; IsRelease = $true } }
     $head = Invoke-Git @('rev-parse', '--verify', '--quiet', 'HEAD^{commit}') -AllowFailure
     if (-not $head) { return [pscustomobject]@{ Ref = $null; Reason = 'the repository has no commit yet'; IsRelease = $false } }
     if (Invoke-Git @('rev-parse', '--verify', '--quiet', 'origin/main^{commit}') -AllowFailure) {
@@ -71,44 +81,69 @@ function Get-CurrentVersion {
     return $version
 }
 
-function Test-ChangelogEntry([version] $Version) {
-    $changelog = Join-Path $Root 'CHANGELOG.md'
-    if (-not (Test-Path $changelog)) { return $false }
+# The lines under the version's heading in CHANGELOG.md up to the next '## ' heading, or $null without a heading.
+function Get-ChangelogSection([version] $Version, [string] $Path = (Join-Path $Root 'CHANGELOG.md')) {
+    if (-not (Test-Path $Path)) { return $null }
     $pattern = '^##\s+\[?' + [regex]::Escape($Version.ToString()) + '\]?(\s|$)'
-    return [bool] (Get-Content $changelog | Where-Object { $_ -match $pattern } | Select-Object -First 1)
+    $lines = @(Get-Content $Path)
+    for ($i = 0; $i -lt $lines.Count; $i++) {
+        if ($lines[$i] -match $pattern) {
+            $section = [System.Collections.Generic.List[string]]::new()
+            for ($j = $i + 1; $j -lt $lines.Count -and $lines[$j] -notmatch '^##\s'; $j++) { $section.Add($lines[$j]) }
+            return [pscustomobject]@{ Heading = $lines[$i]; Line = $i; Lines = $section.ToArray() }
+        }
+    }
+    return $null
 }
 
-# The versioning rule of CHANGELOG.md: breaking -> MAJOR, additive -> MINOR, fix -> PATCH. Returns the failures.
+# $null when CHANGELOG.md describes the version; else what is missing.
+function Test-ChangelogEntry([version] $Version) {
+    $section = Get-ChangelogSection $Version
+    if (-not $section) { return "CHANGELOG.md has no entry for $Version (a '## [$Version] - Unreleased' heading with the change described under it)." }
+    # Text is a line that is neither blank nor a sub-heading ('### Added' alone says nothing).
+    if (-not ($section.Lines | Where-Object { $_.Trim() -and $_ -notmatch '^\s*#' })) {
+        return "CHANGELOG.md has the heading '$($section.Heading)' but no text under it: describe the change there."
+    }
+    return $null
+}
+
+# The versioning rule of CHANGELOG.md: breaking -> MAJOR, additive -> MINOR, fix -> PATCH, counted from the last
+# release (a v* tag), so that everything between two releases needs one bump, not one per change. Before the first
+# release, breaking changes need 1.0.0 and additive ones join the unreleased version. Returns the failures.
 function Test-VersionRule {
     param([string] $Gate, [int] $Breaking, [int] $Additive, [object] $BaseInfo, [version] $Current)
     $failures = [System.Collections.Generic.List[string]]::new()
+    $release = Get-LastRelease
     $baseVersion = if ($BaseInfo.Ref) { Get-VersionFromProps (Get-FileAtRef $BaseInfo.Ref 'version.props') } else { $null }
-    Write-Host "    version.props: $Current (base: $(if ($baseVersion) { $baseVersion } else { 'none' }))"
+    $releaseText = if ($release) { "$($release.Tag)" } else { 'none yet' }
+    Write-Host "    version.props: $Current (base: $(if ($baseVersion) { $baseVersion } else { 'none' }); last release: $releaseText)"
     if ($baseVersion -and $Current -lt $baseVersion) {
         $failures.Add("version.props went backwards: $baseVersion at the base, $Current now.")
     }
+    if ($release -and $Current -lt $release.Version) {
+        $failures.Add("version.props ($Current) is below the last release, $($release.Tag).")
+    }
     if ($Breaking -gt 0) {
-        if (-not $baseVersion) {
-            Write-Host "    WARNING: no version.props at the base: cannot check the MAJOR bump these breaking changes need." -ForegroundColor Yellow
-        }
-        elseif ($Current.Major -gt $baseVersion.Major) {
-            Write-Host "    MAJOR bumped ($baseVersion -> $Current): the breaking changes are allowed." -ForegroundColor Green
+        $required = if ($release) { [version]::new($release.Version.Major + 1, 0, 0) } else { [version]::new(1, 0, 0) }
+        $why = if ($release) { "one MAJOR above the last release, $($release.Tag)" } else { 'nothing is released yet, so 1.0.0 (one MAJOR for all breaking changes before the first release)' }
+        if ($Current -ge $required) {
+            Write-Host "    $Breaking breaking $Gate change(s): version.props $Current is at least $required ($why): allowed." -ForegroundColor Green
         }
         else {
-            $failures.Add("$Breaking breaking $Gate change(s) since the base, but version.props is $Current (base $baseVersion). " +
-                "Bump MAJOR to $($baseVersion.Major + 1).0.0 and describe the change under that version in CHANGELOG.md, or make the change additive.")
+            $failures.Add("$Breaking breaking $Gate change(s) since the base, but version.props is $Current; they need $required ($why). " +
+                "Set version.props to $required and describe the change under that version in CHANGELOG.md, or make the change additive.")
         }
     }
-    elseif ($Additive -gt 0 -and $baseVersion -and $Current -le $baseVersion) {
-        $message = "$Additive additive $Gate change(s) and version.props is still ${Current}: the rule says bump MINOR ($($baseVersion.Major).$($baseVersion.Minor + 1).0)"
-        if ($BaseInfo.IsRelease) { $failures.Add("$message - $Current is already released as $($BaseInfo.Ref).") }
-        elseif (Invoke-Git @('tag', '--list', "v$baseVersion") -AllowFailure) { Write-Host "    NOTE: $message before the next release." -ForegroundColor Yellow }
-        else { Write-Host "    $Additive additive $Gate change(s) join the unreleased $Current (no tag v$baseVersion yet): no bump needed." }
+    elseif ($Additive -gt 0) {
+        if ($release) {
+            $required = [version]::new($release.Version.Major, $release.Version.Minor + 1, 0)
+            if ($Current -ge $required) { Write-Host "    $Additive additive $Gate change(s): version.props $Current is at least $required (one MINOR above $($release.Tag)): allowed." -ForegroundColor Green }
+            else { $failures.Add("$Additive additive $Gate change(s) since $($release.Tag), but version.props is ${Current}: the rule says MINOR, $required. Set version.props to $required and describe the change in CHANGELOG.md.") }
+        }
+        else { Write-Host "    $Additive additive $Gate change(s) join the unreleased $Current (nothing is released yet): no bump needed." }
     }
-    if (-not (Test-ChangelogEntry $Current)) {
-        $failures.Add("CHANGELOG.md has no entry for $Current (a '## [$Current] - <date or Unreleased>' heading).")
-    }
-    else { Write-Host "    CHANGELOG.md has an entry for $Current." }
+    $changelog = Test-ChangelogEntry $Current
+    if ($changelog) { $failures.Add($changelog) } else { Write-Host "    CHANGELOG.md describes $Current." }
     return , $failures
 }
 
@@ -125,7 +160,8 @@ function Assert-NoFailures([string] $Gate, [System.Collections.Generic.List[stri
 # Runs Optic's breaking-changes ruleset (optic.yml) on two spec files, offline, and returns its report lines and exit code.
 function Invoke-Optic([string] $OldFile, [string] $NewFile) {
     foreach ($file in $OldFile, $NewFile) { if (-not (Test-Path $file)) { throw "Spec file not found: $file" } }
-    if (-not (Test-Path (Join-Path $Root 'node_modules/@useoptic/optic/package.json'))) { Invoke-Target 'restore' }
+    # Only the node tools (Optic): the gate must work as the first command on a fresh clone, without a .NET restore.
+    Restore-NodeTools | Out-Host
     # No telemetry, no update check (it would phone the npm registry from a detached process), no colours to parse.
     $env:OPTIC_TELEMETRY_LEVEL = 'off'
     $env:NO_UPDATE_NOTIFIER = '1'
@@ -178,31 +214,49 @@ function ConvertFrom-OpticReport([string[]] $Lines) {
     return , $changes
 }
 
-# The classifier both spec-diff and spec-diff-files (and so the SpecEvolution tests) use. Returns the changes.
+# Optic's rule for a value added to a response enum. This SDK's enums are extensible structs that keep and write back
+# a value they do not know, so for its users such a change is additive (MINOR), whatever a strict client would do.
+$EnumValueAddedRule = '^\[[^\]]*enum[^\]]*\] cannot add enum option '
+$EnumValueAddedReason = "MINOR for this SDK: its enums are extensible and round-trip values they do not know (CHANGELOG.md, 'Versioning rule')"
+
+# The classifier both spec-diff and spec-diff-files (and so the SpecEvolution tests) use. Returns the changes, each
+# with Optic's rules and the SDK's verdict: Breaking unless every rule it failed is an added enum value.
 function Get-SpecChanges([string] $OldFile, [string] $NewFile) {
     $optic = Invoke-Optic $OldFile $NewFile
     $optic.Lines | ForEach-Object { Write-Host "    | $_" -ForegroundColor DarkGray }
     $changes = ConvertFrom-OpticReport $optic.Lines
-    $breaking = @($changes | Where-Object { $_.Rules.Count -gt 0 }).Count
-    if ($optic.ExitCode -ne 0 -and $breaking -eq 0) {
+    $opticBreaking = @($changes | Where-Object { $_.Rules.Count -gt 0 }).Count
+    if ($optic.ExitCode -ne 0 -and $opticBreaking -eq 0) {
         throw "Optic failed with exit code $($optic.ExitCode) without reporting a breaking change (its output is above)."
     }
-    if ($optic.ExitCode -eq 0 -and $breaking -gt 0) {
+    if ($optic.ExitCode -eq 0 -and $opticBreaking -gt 0) {
         throw 'Optic passed but its report lists failed checks: the report format is not what spec-diff expects.'
     }
+    foreach ($change in $changes) {
+        $enumOnly = $change.Rules.Count -gt 0 -and -not ($change.Rules | Where-Object { $_ -notmatch $EnumValueAddedRule })
+        $change | Add-Member -NotePropertyName Breaking -NotePropertyValue ($change.Rules.Count -gt 0 -and -not $enumOnly)
+        $change | Add-Member -NotePropertyName EnumValueAdded -NotePropertyValue $enumOnly
+    }
+    $breaking = @($changes | Where-Object Breaking).Count
+    $enumAdded = @($changes | Where-Object EnumValueAdded).Count
     Write-Host ""
-    Write-Host "    Spec changes: $breaking breaking, $($changes.Count - $breaking) non-breaking"
+    $enumNote = if ($enumAdded) { " ($enumAdded of them an added enum value that Optic calls breaking: MINOR for this SDK)" } else { '' }
+    Write-Host "    Spec changes: $breaking breaking, $($changes.Count - $breaking) non-breaking$enumNote"
     # Long Azure-style paths share a prefix; print it once.
     $paths = @($changes | ForEach-Object { ($_.Location -split ' ', 3)[1] } | Where-Object { $_ })
     $prefix = if ($paths.Count -gt 0) { $paths[0].Substring(0, $paths[0].LastIndexOf('/') + 1) } else { '' }
     foreach ($path in $paths) { while ($prefix -and -not $path.StartsWith($prefix)) { $prefix = $prefix.Substring(0, $prefix.TrimEnd('/').LastIndexOf('/') + 1) } }
     if ($prefix.Length -lt 40) { $prefix = '' } else { Write-Host "    (… stands for $($prefix.TrimEnd('/')))" }
     foreach ($change in $changes) {
-        $label = if ($change.Rules.Count -gt 0) { 'BREAKING    ' } else { 'non-breaking' }
-        $color = if ($change.Rules.Count -gt 0) { 'Red' } else { 'Gray' }
+        $label = if ($change.Breaking) { 'BREAKING    ' } else { 'non-breaking' }
+        $color = if ($change.Breaking) { 'Red' } elseif ($change.EnumValueAdded) { 'Yellow' } else { 'Gray' }
         $location = if ($prefix) { $change.Location.Replace(" $prefix", ' …/') } else { $change.Location }
         Write-Host "      $label  $location > $($change.What) $($change.Kind)" -ForegroundColor $color
-        foreach ($rule in $change.Rules) { Write-Host "                    $rule" -ForegroundColor $color }
+        if ($change.EnumValueAdded) {
+            foreach ($rule in $change.Rules) { Write-Host "                    Optic: BREAKING $rule" -ForegroundColor $color }
+            Write-Host "                    $EnumValueAddedReason" -ForegroundColor $color
+        }
+        else { foreach ($rule in $change.Rules) { Write-Host "                    $rule" -ForegroundColor $color } }
     }
     return , $changes
 }
@@ -302,6 +356,47 @@ function Read-ApiPath([string] $Path) {
 
 #endregion
 
+#region the gates, as functions: spec-diff, api-diff and spec-update call them
+
+# spec-diff: Optic on the spec at the base and now, the SDK's verdict per change, then the versioning rule. Returns the failures.
+function Invoke-SpecGate {
+    $baseInfo = Resolve-BaseRef
+    Write-Host "    base: $($baseInfo.Reason)"
+    $changes = @()
+    if (-not $baseInfo.Ref) { Write-Host '    nothing to compare the spec with: no spec change to check.' }
+    else {
+        $oldSpec = Get-FileAtRef $baseInfo.Ref $SpecFile
+        if ($null -eq $oldSpec) { Write-Host "    $SpecFile does not exist at the base: the whole spec is new, nothing to break." }
+        else {
+            $directory = Join-Path $Artifacts 'spec-diff'
+            New-Item -ItemType Directory -Force $directory | Out-Null
+            $oldFile = Join-Path $directory 'images.base.yaml'
+            Set-Content -Path $oldFile -Value $oldSpec -NoNewline
+            $changes = Get-SpecChanges $oldFile (Join-Path $Root $SpecFile)
+        }
+    }
+    $breaking = @($changes | Where-Object Breaking).Count
+    return Test-VersionRule -Gate 'spec' -Breaking $breaking -Additive ($changes.Count - $breaking) -BaseInfo $baseInfo -Current (Get-CurrentVersion)
+}
+
+# api-diff: PublicAPI.*.txt at the base and now, grouped by type, then the versioning rule. Returns the failures.
+function Invoke-ApiGate {
+    $baseInfo = Resolve-BaseRef
+    Write-Host "    base: $($baseInfo.Reason)"
+    $breaking = 0; $additive = 0
+    if (-not $baseInfo.Ref) { Write-Host '    nothing to compare the public API with: no API change to check.' }
+    else {
+        $oldSurface = Get-ApiSurface (Get-FileAtRef $baseInfo.Ref $ApiShippedFile) (Get-FileAtRef $baseInfo.Ref $ApiUnshippedFile)
+        $newSurface = Read-ApiPath (Join-Path $Root 'src/ImageService.Client')
+        $entries = Compare-ApiSurface $oldSurface $newSurface
+        $breaking = Write-ApiChanges $entries
+        $additive = $entries.Count - $breaking
+    }
+    return Test-VersionRule -Gate 'public API' -Breaking $breaking -Additive $additive -BaseInfo $baseInfo -Current (Get-CurrentVersion)
+}
+
+#endregion
+
 #region api-baseline: RS0016 / RS0017
 
 # Builds the client and returns the RS0016 (undeclared) and RS0017 (declared, gone) symbols and any other error.
@@ -320,6 +415,53 @@ function Get-PublicApiDiagnostics {
         elseif ($line -match ': error (?<id>[A-Z]+\d+):') { [void] $other.Add(($line -replace '\s+\[[^\]]+\]$', '')) }
     }
     return [pscustomobject]@{ ExitCode = $code; Add = $add; Remove = $remove; Other = $other; Output = $output }
+}
+
+# PublicAPI.*.txt as the analyzer's code fix writes it: '#nullable enable', then the symbols in ordinal order.
+function Format-ApiFile([string[]] $Symbols) {
+    $sorted = [System.Collections.Generic.SortedSet[string]]::new([StringComparer]::Ordinal)
+    foreach ($symbol in $Symbols) { if ($symbol.Trim() -and $symbol.Trim() -ne '#nullable enable') { [void] $sorted.Add($symbol.Trim()) } }
+    return ((@('#nullable enable') + @($sorted)) -join "`n") + "`n"
+}
+
+function Write-ApiFile([string] $Path, [string[]] $Symbols) { [System.IO.File]::WriteAllText($Path, (Format-ApiFile $Symbols)) }
+
+# Rewrites PublicAPI.Unshipped.txt from the client build's RS0016/RS0017 until the build declares exactly its public
+# API. Returns what changed and, when the client has other errors, those errors (the baseline is then left alone).
+function Update-ApiBaseline {
+    $unshipped = Join-Path $Root $ApiUnshippedFile
+    $shipped = @(Get-Content (Join-Path $Root $ApiShippedFile))
+    $added = [System.Collections.Generic.List[string]]::new(); $removed = [System.Collections.Generic.List[string]]::new()
+    for ($round = 1; $round -le 3; $round++) {
+        $diagnostics = Get-PublicApiDiagnostics
+        if ($diagnostics.Other.Count -gt 0) {
+            return [pscustomobject]@{ Added = $added; Removed = $removed; Errors = @($diagnostics.Other); Settled = $false }
+        }
+        if ($diagnostics.Add.Count -eq 0 -and $diagnostics.Remove.Count -eq 0) {
+            if ($diagnostics.ExitCode -ne 0) {
+                return [pscustomobject]@{ Added = $added; Removed = $removed; Errors = @($diagnostics.Output | Select-Object -Last 30); Settled = $false }
+            }
+            $sortedText = Format-ApiFile @(Get-Content $unshipped)
+            if ([System.IO.File]::ReadAllText($unshipped) -ne $sortedText) { [System.IO.File]::WriteAllText($unshipped, $sortedText); Write-Host "    $ApiUnshippedFile sorted." }
+            return [pscustomobject]@{ Added = $added; Removed = $removed; Errors = @(); Settled = $true }
+        }
+        $lines = [System.Collections.Generic.List[string]]::new()
+        foreach ($line in (Get-Content $unshipped)) { if (-not $diagnostics.Remove.Contains($line.Trim())) { $lines.Add($line) } }
+        foreach ($symbol in $diagnostics.Remove) {
+            # Gone from Shipped: the analyzer wants it marked removed in Unshipped until the next release.
+            if ($shipped -contains $symbol) { $lines.Add("*REMOVED*$symbol") }
+            $removed.Add($symbol)
+            Write-Host "    - $symbol" -ForegroundColor Red
+        }
+        foreach ($symbol in $diagnostics.Add) {
+            if (-not $lines.Contains($symbol)) { $lines.Add($symbol) }
+            $added.Add($symbol)
+            Write-Host "    + $symbol" -ForegroundColor Green
+        }
+        Write-ApiFile $unshipped $lines
+        Write-Host "    $ApiUnshippedFile updated: $($diagnostics.Add.Count) added, $($diagnostics.Remove.Count) removed (round $round); rebuilding to verify."
+    }
+    throw 'The public API baseline did not settle after 3 rounds.'
 }
 
 #endregion

@@ -1,42 +1,39 @@
 using System.Collections.Generic;
+using ImageService.Client.Generation;
 
 namespace ImageService.Client;
 
 /// <summary>Filters and ordering of <see cref="ImageServiceClient.ListImagesAsync"/>. Every filter is optional; all given filters must match.</summary>
-public sealed class ImageListOptions
+/// <remarks>
+/// Most filters are generated at build time from the query parameters of the spec's <c>Images_ListQuery</c> operation
+/// (openapi/images.yaml), each documented with its spec description: a parameter the spec adds appears here with no
+/// hand edit. This file holds what needs a hand: the filters whose value is formatted for the wire, the page size,
+/// and the parameters deliberately not exposed, with the reason.
+/// </remarks>
+[GeneratedQueryOptions(nameof(ImageServiceRestClient.Images_ListQueryAsync))]
+[QueryParameterFromCaller("subscriptionId", "The client's options (ImageServiceClientOptions.SubscriptionId).")]
+[QueryParameterFromCaller("resourceGroup", "The client's options (ImageServiceClientOptions.ResourceGroup).")]
+[QueryParameterFromCaller("workspace", "The client's options (ImageServiceClientOptions.Workspace).")]
+[QueryParameterFromCaller("count", "PageSize, or the page size hint given to AsPages.")]
+[QueryParameterNotExposed("tag", "The spec's legacy single-tag filter ('Prefer tags'): Tags covers it, with keys and values.")]
+[QueryParameterNotExposed("$skipToken", "Paging: the client follows nextLink; AsPages(continuationToken) resumes a listing.")]
+public sealed partial class ImageListOptions
 {
-    /// <summary>Gets or sets the image name (exact match).</summary>
-    public string? Name { get; set; }
-
-    /// <summary>Gets or sets a model id (<c>name:version</c>) the image must contain.</summary>
-    public string? ModelId { get; set; }
-
-    /// <summary>Gets or sets a model name the image must contain.</summary>
-    public string? ModelName { get; set; }
-
-    /// <summary>Gets or sets the image version.</summary>
-    public string? Version { get; set; }
-
-    /// <summary>Gets or sets the image description.</summary>
-    public string? Description { get; set; }
-
     /// <summary>Gets the tag filters: a key with a null value matches any value, a key with a value matches that value.</summary>
     public IDictionary<string, string?> Tags { get; } = new Dictionary<string, string?>();
 
     /// <summary>Gets the property filters: a key with a null value matches any value, a key with a value matches that value.</summary>
     public IDictionary<string, string?> Properties { get; } = new Dictionary<string, string?>();
 
-    /// <summary>Gets or sets the order of the list.</summary>
-    /// <value>The default value is <see langword="null"/>: the service's default, <see cref="ImageOrderBy.CreatedAtDesc"/>.</value>
-    public ImageOrderBy? OrderBy { get; set; }
-
     /// <summary>Gets or sets the page size the service is asked for.</summary>
     /// <value>The default value is <see langword="null"/>: the service's default.</value>
     public int? PageSize { get; set; }
 
-    /// <summary>Gets or sets whether <c>modelDetails</c> is filled in.</summary>
-    /// <value>The default value is <see langword="null"/>: the service's default (no details).</value>
-    public bool? Expand { get; set; }
+    [QueryParameter("tags")]
+    private string? TagsQuery => FormatFilter(Tags);
+
+    [QueryParameter("properties")]
+    private string? PropertiesQuery => FormatFilter(Properties);
 
     internal static string? FormatFilter(IDictionary<string, string?> filter)
     {

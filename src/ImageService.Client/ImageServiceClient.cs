@@ -111,19 +111,9 @@ public class ImageServiceClient
                     return ToPage(next.Value, next.NextLink);
                 }
 
-                ServiceResponse<PaginatedImageList> response = await _rest.Images_ListQueryAsync(
-                    _subscriptionId, _resourceGroup, _workspace,
-                    name: filter?.Name,
-                    tags: filter is null ? null : ImageListOptions.FormatFilter(filter.Tags),
-                    properties: filter is null ? null : ImageListOptions.FormatFilter(filter.Properties),
-                    description: filter?.Description,
-                    modelId: filter?.ModelId,
-                    modelName: filter?.ModelName,
-                    version: filter?.Version,
-                    count: pageSize ?? filter?.PageSize,
-                    orderBy: filter?.OrderBy,
-                    expand: filter?.Expand,
-                    cancellationToken: innerCt).ConfigureAwait(false);
+                // Every filter is passed on by ImageListOptions.InvokeAsync, which is generated from the spec.
+                ServiceResponse<PaginatedImageList> response = await (filter ?? new ImageListOptions()).InvokeAsync(
+                    _rest, _subscriptionId, _resourceGroup, _workspace, count: pageSize ?? filter?.PageSize, innerCt).ConfigureAwait(false);
                 return ToPage(response.Result.Value, response.Result.NextLink);
             }, ct),
             cancellationToken);

@@ -17,7 +17,11 @@ namespace ImageService.Client.IntegrationTests.TestSupport;
 /// </summary>
 internal sealed partial class PrismProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(90);
+    /// <summary>
+    /// A bound against a Prism that never listens, not a speed check: Node starting Prism on a loaded 2-core CI machine
+    /// has taken far longer than on a quiet one, so the bound is minutes; a start that reaches it has hung.
+    /// </summary>
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(5);
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 

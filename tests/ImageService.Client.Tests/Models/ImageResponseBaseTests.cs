@@ -59,7 +59,7 @@ public class ImageResponseBaseTests
     [InlineData("webapicontainer", typeof(DockerImageResponse))]
     [InlineData("ACCELCONTAINER", typeof(FPGADockerImageResponse))]
     [InlineData("BatchContainer", typeof(ImageResponseBase))]
-    [InlineData("ServerlessContainer", typeof(ImageResponseBase))]
+    [InlineData("Zz-Unknown-Flavor", typeof(ImageResponseBase))]
     [InlineData("", typeof(ImageResponseBase))]
     public void Deserialize_Flavor_SelectsSubtypeIgnoringCase(string flavor, Type expected)
     {
@@ -93,11 +93,11 @@ public class ImageResponseBaseTests
     [Fact]
     public void Deserialize_UnknownFlavor_KeepsValueThroughRoundTrip()
     {
-        ImageResponseBase image = ModelJson.Read<ImageResponseBase>(ModelJson.DockerImageWith("imageFlavor", "ServerlessContainer"));
+        ImageResponseBase image = ModelJson.Read<ImageResponseBase>(ModelJson.DockerImageWith("imageFlavor", "Zz-Unknown-Flavor"));
 
         Assert.False(image.ImageFlavor!.Value.IsKnown);
         JObject written = ModelJson.WriteToJObject(image);
-        Assert.Equal("ServerlessContainer", (string?)written["imageFlavor"]);
+        Assert.Equal("Zz-Unknown-Flavor", (string?)written["imageFlavor"]);
         Assert.Equal("driver", (string?)written["driverProgram"]);
     }
 
@@ -114,29 +114,31 @@ public class ImageResponseBaseTests
     [Fact]
     public void Deserialize_UnknownCreationState_KeepsValueThroughRoundTrip()
     {
-        ImageResponseBase image = ModelJson.Read<ImageResponseBase>(ModelJson.DockerImageWith("creationState", "Queued"));
+        // A value that cannot become real: a state the spec adds (Queued, say) would make a real value "unknown" here.
+        const string Unknown = "Zz-Unknown-State";
+        ImageResponseBase image = ModelJson.Read<ImageResponseBase>(ModelJson.DockerImageWith("creationState", Unknown));
 
-        Assert.Equal("Queued", image.CreationState.ToString());
+        Assert.Equal(Unknown, image.CreationState.ToString());
         Assert.False(image.CreationState!.Value.IsKnown);
         Assert.NotEqual(AsyncOperationState.NotStarted, image.CreationState);
-        Assert.Equal("Queued", (string?)ModelJson.WriteToJObject(image)["creationState"]);
+        Assert.Equal(Unknown, (string?)ModelJson.WriteToJObject(image)["creationState"]);
     }
 
     [Fact]
     public void Deserialize_UnknownNestedEnumValues_KeptWithTheirSpelling()
     {
         var json = JObject.Parse(ModelJson.DockerImage);
-        json["targetRuntime"]!["targetArchitecture"] = "arm64";
+        json["targetRuntime"]!["targetArchitecture"] = "Zz-Unknown-Architecture";
         json["targetRuntime"]!["runtimeType"] = "python";
-        json["imageType"] = "Oci";
+        json["imageType"] = "Zz-Unknown-Type";
 
         var image = Assert.IsType<DockerImageResponse>(ModelJson.Read<ImageResponseBase>(json.ToString()));
 
-        Assert.Equal("arm64", image.TargetRuntime!.TargetArchitecture.ToString());
+        Assert.Equal("Zz-Unknown-Architecture", image.TargetRuntime!.TargetArchitecture.ToString());
         Assert.Equal(RuntimeType.Python, image.TargetRuntime.RuntimeType);
-        Assert.Equal("Oci", image.ImageType.ToString());
+        Assert.Equal("Zz-Unknown-Type", image.ImageType.ToString());
         JObject written = ModelJson.WriteToJObject(image);
-        Assert.Equal("arm64", (string?)written["targetRuntime"]!["targetArchitecture"]);
+        Assert.Equal("Zz-Unknown-Architecture", (string?)written["targetRuntime"]!["targetArchitecture"]);
         Assert.Equal("python", (string?)written["targetRuntime"]!["runtimeType"]);
     }
 

@@ -195,7 +195,8 @@ public class ImageServicePageableTests
             t_completingFetch = false;
         }
 
-        await consumer.WaitAsync(TimeSpan.FromSeconds(30));
+        // A bound against a hang (the consumer never finishing), not a speed check: minutes, for a loaded machine.
+        await consumer.WaitAsync(TimeSpan.FromMinutes(5));
         // Frames of the first page's completion hold that page: the second page must be read after they return.
         Assert.Equal(4, consumedInsideFirstCompletion.Count);
         Assert.Equal([false, false], consumedInsideFirstCompletion.Skip(2));
