@@ -286,9 +286,9 @@ internal sealed partial class ImagesApi(EmulatorStore store, RequestContext requ
         if (path.StartsWith("/properties/", StringComparison.OrdinalIgnoreCase) && op == "add" && value is JValue scalarProperty)
         {
             string key = Unescape(path[12..]);
-            if (key.Length == 0 || scalarProperty.Type == JTokenType.Null)
+            if (key.Length == 0)
             {
-                return Bad(key.Length == 0 ? "A property key cannot be empty." : $"Property '{key}' cannot be null: property values are strings.");
+                return Bad("A property key cannot be empty.");
             }
 
             string propertyValue = scalarProperty.ToString(Newtonsoft.Json.Formatting.None).Trim('"');
