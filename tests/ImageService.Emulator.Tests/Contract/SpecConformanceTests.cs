@@ -64,17 +64,18 @@ public sealed class SpecConformanceTests
     [Fact]
     public void Checker_AnswerMissingAKeyOrWithAWrongNull_NamesTheProperty()
     {
-        // The checker itself, on a hand-made answer: a drift it cannot see would make the tests above pass vacuously.
-        var image = new JsonObject
-        {
-            ["autoDelete"] = false, ["createdTime"] = "2026-03-02T10:15:30+00:00", ["creationState"] = "Succeeded", ["description"] = null,
-            ["error"] = null, ["id"] = null, ["imageBuildLogUri"] = null, ["imageFlavor"] = "AccelContainer", ["imageType"] = "Docker",
-            ["kvTags"] = new JsonObject { ["k"] = null }, ["modelDetails"] = null, ["modelIds"] = null, ["modifiedTime"] = "2026-03-02T10:15:30+00:00",
-            ["name"] = "x", ["operationId"] = null, ["properties"] = null, ["version"] = 1,
-        };
+        // The checker itself, on an image built from the spec (every declared key, null where allowed, else a value),
+        // then broken three ways: a drift it cannot see would make the tests above pass vacuously.
+        var schema = new JsonObject { ["$ref"] = "#/components/schemas/ImageResponseBase" };
+        var image = new JsonObject(Spec.Shape(schema).Properties.Select(p =>
+            KeyValuePair.Create(p.Name, Spec.Shape(p.Schema).Nullable ? null : (JsonNode?)JsonValue.Create("x"))));
+        image["imageFlavor"] = "AccelContainer";
+        image.Remove("imageLocation");
+        image["id"] = null;
+        image["kvTags"] = new JsonObject { ["k"] = null };
         var checker = new ResponseShapeChecker(Spec);
 
-        checker.Check(new JsonObject { ["$ref"] = "#/components/schemas/ImageResponseBase" }, image, "GET /images/x:1");
+        checker.Check(schema, image, "GET /images/x:1");
 
         Assert.Contains(checker.Problems, p => p.Contains("ImageResponseBase.imageLocation is declared", StringComparison.Ordinal));
         Assert.Contains(checker.Problems, p => p.Contains("GET /images/x:1.id (ImageResponseBase.id) is null", StringComparison.Ordinal));
