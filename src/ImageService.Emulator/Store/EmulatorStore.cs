@@ -548,26 +548,19 @@ internal static class EmulatorUsers
     private const string TenantId = "72f1a6c8-3b9e-4d0a-8c5f-1e2d3c4b5a69";
 
     /// <summary>A member of the tenant: the creator of everything registered through the emulator's API.</summary>
-    public static User Member => new()
-    {
-        UserObjectId = "5e0c6a2f-8d1b-4f3e-9c7a-0b2d4f6e8a1c",
-        UserPuId = "10032001A4C2E6F8",
-        UserIdp = null,
-        UserAltSecId = null,
-        UserIss = $"https://sts.windows.net/{TenantId}/",
-        UserTenantId = TenantId,
-        UserName = "Emulator User",
-    };
+    public static User Member => Create("5e0c6a2f-8d1b-4f3e-9c7a-0b2d4f6e8a1c", "10032001A4C2E6F8", null, null, "Emulator User");
 
-    /// <summary>A guest signed in with a Microsoft account.</summary>
-    public static User Guest => new()
+    /// <summary>A guest signed in with a Microsoft account (identity provider and alternative security id set).</summary>
+    public static User Guest => Create("c41d7e9a-2f6b-4a80-b3e5-7d9f1a2c4e6b", "100320025F1B3D7A", "live.com", "1:live.com:00037FFE5A9C1D2B", "Guest Data Scientist");
+
+    private static User Create(string objectId, string puId, string? idp, string? altSecId, string name) => new()
     {
-        UserObjectId = "c41d7e9a-2f6b-4a80-b3e5-7d9f1a2c4e6b",
-        UserPuId = "100320025F1B3D7A",
-        UserIdp = "live.com",
-        UserAltSecId = "1:live.com:00037FFE5A9C1D2B",
+        UserObjectId = objectId,
+        UserPuId = puId,
+        UserIdp = idp,
+        UserAltSecId = altSecId,
         UserIss = $"https://sts.windows.net/{TenantId}/",
         UserTenantId = TenantId,
-        UserName = "Guest Data Scientist",
+        UserName = name,
     };
 }
