@@ -497,48 +497,40 @@ internal sealed class EmulatorStore : IDisposable
 
             // Registered from a training run: run, experiment and datasets are known, and the creator signed in as a
             // guest of the tenant (identity provider and alternative security id are set).
-            store.AddModel(new Model
-            {
-                Name = "sklearn-model",
-                Framework = "ScikitLearn",
-                FrameworkVersion = "1.3.2",
-                Description = "Ridge regression model for demand forecasting.",
-                Url = "aml://asset/0d6e4c1b2a3f4e5d8c9b7a6f5e4d3c2b",
-                MimeType = "application/octet-stream",
-                Unpack = false,
-                CreatedTime = created,
-                ModifiedTime = created,
-                RunId = "forecast-train_1740816000_5c1d2e3f",
-                ExperimentName = "forecast-train",
-                KvTags = new Dictionary<string, string> { ["area"] = "forecasting" },
-                Properties = new Dictionary<string, string> { ["accuracy"] = "0.93" },
-                Datasets = [new DatasetReference { Name = "sales-history", Id = "7b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" }],
-                ResourceRequirements = new ContainerResourceRequirements { Cpu = 0.5, MemoryInGB = 1.0, Gpu = 0, Fpga = 0 },
-                SampleInputData = "aml://dataset/3c2b1a0f-9e8d-4c7b-a6f5-e4d3c2b1a0f9",
-                SampleOutputData = "aml://dataset/9f0a1b2c-3d4e-4f5a-8b7c-6d5e4f3a2b1c",
-            }, EmulatorUsers.Guest);
+            var sklearn = Registered("sklearn-model", "ScikitLearn", "1.3.2", "Ridge regression model for demand forecasting.", "0d6e4c1b2a3f4e5d8c9b7a6f5e4d3c2b", "forecasting", created);
+            sklearn.RunId = "forecast-train_1740816000_5c1d2e3f";
+            sklearn.ExperimentName = "forecast-train";
+            sklearn.Properties = new Dictionary<string, string> { ["accuracy"] = "0.93" };
+            sklearn.Datasets = [new DatasetReference { Name = "sales-history", Id = "7b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" }];
+            sklearn.ResourceRequirements = new ContainerResourceRequirements { Cpu = 0.5, MemoryInGB = 1.0, Gpu = 0, Fpga = 0 };
+            sklearn.SampleInputData = "aml://dataset/3c2b1a0f-9e8d-4c7b-a6f5-e4d3c2b1a0f9";
+            sklearn.SampleOutputData = "aml://dataset/9f0a1b2c-3d4e-4f5a-8b7c-6d5e4f3a2b1c";
+            store.AddModel(sklearn, EmulatorUsers.Guest);
 
             // Registered from uploaded files, not from a run: no run, experiment, datasets, requirements or samples.
             // Version 2 is derived from version 1.
             for (int version = 1; version <= 2; version++)
             {
-                store.AddModel(new Model
-                {
-                    Name = "onnx-resnet",
-                    Framework = "Onnx",
-                    FrameworkVersion = "1.16",
-                    Description = "ResNet-50 image classifier.",
-                    Url = "aml://asset/6a1b2c3d4e5f40718293a4b5c6d7e8f9",
-                    MimeType = "application/octet-stream",
-                    Unpack = false,
-                    CreatedTime = created,
-                    ModifiedTime = created,
-                    KvTags = new Dictionary<string, string> { ["area"] = "vision" },
-                    ParentModelId = version == 2 ? "onnx-resnet:1" : null,
-                    DerivedModelIds = version == 1 ? ["onnx-resnet:2"] : null,
-                }, EmulatorUsers.Member);
+                var onnx = Registered("onnx-resnet", "Onnx", "1.16", "ResNet-50 image classifier.", "6a1b2c3d4e5f40718293a4b5c6d7e8f9", "vision", created);
+                onnx.ParentModelId = version == 2 ? "onnx-resnet:1" : null;
+                onnx.DerivedModelIds = version == 1 ? ["onnx-resnet:2"] : null;
+                store.AddModel(onnx, EmulatorUsers.Member);
             }
         }
+
+        private static Model Registered(string name, string framework, string frameworkVersion, string description, string asset, string area, DateTimeOffset created) => new()
+        {
+            Name = name,
+            Framework = framework,
+            FrameworkVersion = frameworkVersion,
+            Description = description,
+            Url = $"aml://asset/{asset}",
+            MimeType = "application/octet-stream",
+            Unpack = false,
+            CreatedTime = created,
+            ModifiedTime = created,
+            KvTags = new Dictionary<string, string> { ["area"] = area },
+        };
     }
 }
 
