@@ -10,6 +10,9 @@ public sealed class EmulatorOptions
     /// <summary>The default accepted bearer token.</summary>
     public const string DefaultToken = "emulator-token";
 
+    /// <summary>The default of <see cref="RequestLogCapacity"/>.</summary>
+    public const int DefaultRequestLogCapacity = 1_000;
+
     /// <summary>The URL Kestrel listens on. <value>The default value is <c>http://127.0.0.1:0</c> (a free port).</value></summary>
     public string Url { get; set; } = "http://127.0.0.1:0";
 
@@ -41,6 +44,10 @@ public sealed class EmulatorOptions
 
     /// <summary>Faults injected by configuration.</summary>
     public FaultOptions Faults { get; set; } = new();
+
+    /// <summary>How many of the newest requests <see cref="ImageServiceEmulator.Requests"/> keeps (older ones are dropped, so
+    /// memory stays bounded however many requests arrive; 0 keeps none). <value>The default value is 1,000.</value></summary>
+    public int RequestLogCapacity { get; set; } = DefaultRequestLogCapacity;
 
     /// <summary>The minimum level of the emulator's own log. <value>The default value is <see cref="LogLevel.Warning"/>.</value></summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Warning;

@@ -28,6 +28,8 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly EmulatorStore _store;
+    private readonly RequestLog _requests;
+    private readonly ILogger _logger;
     private readonly CancellationTokenSource _pump = new();
     private readonly Task _pumpTask;
 
@@ -35,6 +37,8 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
     {
         _app = app;
         _store = store;
+        _requests = app.Services.GetRequiredService<RequestLog>();
+        _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ImageServiceEmulator>();
         Options = options;
         BaseAddress = baseAddress;
         _pumpTask = PumpAsync(_pump.Token);
@@ -68,8 +72,11 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
     public IReadOnlyList<EmulatedOperation> Operations =>
         [.. _store.Operations().Select(o => new EmulatedOperation(o.Id, o.OperationType, o.State, o.ResourceLocation))];
 
-    /// <summary>Every request received so far, oldest first.</summary>
-    public IReadOnlyList<RecordedRequest> Requests => _store.Requests();
+    /// <summary>The newest requests received (at most <see cref="EmulatorOptions.RequestLogCapacity"/>), oldest first.</summary>
+    public IReadOnlyList<RecordedRequest> Requests => _requests.Snapshot();
+
+    /// <summary>How many requests were received in all, including those no longer in <see cref="Requests"/>.</summary>
+    public long RequestCount => _requests.Total;
 
     /// <summary>Starts an emulator (by default on 127.0.0.1 with a free port).</summary>
     /// <param name="options">The options; null for the defaults.</param>
@@ -78,6 +85,11 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
     public static async Task<ImageServiceEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new EmulatorOptions();
+        if (options.RequestLogCapacity < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RequestLogCapacity, "EmulatorOptions.RequestLogCapacity must be 0 or more.");
+        }
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(ImageServiceEmulator).Assembly.GetName().Name,
@@ -90,9 +102,14 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft", options.LogLevel < LogLevel.Warning ? LogLevel.Warning : options.LogLevel);
 
+        // A start-up failure (port in use, ...) reaches the caller as the exception StartAsync throws, and the standalone
+        // program prints it as one line; the host's own copy of it is a stack trace on the console.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+
         var store = new EmulatorStore(options);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(new RequestLog(options.RequestLogCapacity));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<RequestContext>();
         builder.Services.AddScoped<IImagesController, ImagesApi>();
@@ -100,15 +117,36 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
         builder.Services.AddScoped<IProfilesController, ProfilesApi>();
         builder.Services.AddSingleton<WorkspaceAndModelStateFilter>();
         builder.Services
-            .AddControllers(mvc => mvc.Filters.AddService<WorkspaceAndModelStateFilter>())
+            .AddControllers(mvc =>
+            {
+                mvc.Filters.Add<RequestMediaTypeFilter>();
+                mvc.Filters.AddService<WorkspaceAndModelStateFilter>();
+
+                // Required fields are checked by the actions, which name the field; MVC's implicit [Required] on
+                // non-nullable references would answer "The body field is required." for a body that is not JSON.
+                mvc.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
+            })
             .AddApplicationPart(typeof(ImageServiceEmulator).Assembly)
-            .AddNewtonsoftJson();
+            .AddNewtonsoftJson(json => WireJson.Configure(json.SerializerSettings));
 
         var app = builder.Build();
         app.UseMiddleware<RequestLogMiddleware>();
         app.UseExceptionHandler(error => error.Run(async context =>
         {
             var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            if (exception is BadHttpRequestException { StatusCode: 413 })
+            {
+                await Errors.WriteAsync(context, 413, "PayloadTooLarge",
+                    $"The request body is larger than the {KestrelBodyLimit(context)} bytes the service accepts.");
+                return;
+            }
+
+            if (exception is BadHttpRequestException bad)
+            {
+                await Errors.WriteAsync(context, bad.StatusCode, "BadRequest", $"The request could not be read: {bad.Message}");
+                return;
+            }
+
             await Errors.WriteAsync(context, 500, "InternalServerError", $"The emulator failed: {exception?.GetType().Name}: {exception?.Message}");
         }));
         app.UseStatusCodePages(async status =>
@@ -141,7 +179,13 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
         }
 
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new ImageServiceEmulator(app, store, options, new Uri(address.TrimEnd('/') + "/"));
+        var emulator = new ImageServiceEmulator(app, store, options, new Uri(address.TrimEnd('/') + "/"));
+        foreach (string repair in store.Recovered)
+        {
+            emulator._logger.LogWarning("Data file {DataFile}: {Repair}", options.DataFile, repair);
+        }
+
+        return emulator;
     }
 
     /// <summary>The image with this id, or null.</summary>
@@ -158,10 +202,10 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
     /// <param name="pathFragment">A part of the path, for example <c>/images</c>.</param>
     /// <returns>The matching requests, oldest first.</returns>
     public IReadOnlyList<RecordedRequest> RequestsTo(string pathFragment) =>
-        [.. _store.Requests().Where(r => r.PathAndQuery.Contains(pathFragment, StringComparison.OrdinalIgnoreCase))];
+        [.. _requests.Snapshot().Where(r => r.PathAndQuery.Contains(pathFragment, StringComparison.OrdinalIgnoreCase))];
 
     /// <summary>Forgets the recorded requests.</summary>
-    public void ClearRequests() => _store.ClearRequests();
+    public void ClearRequests() => _requests.Clear();
 
     /// <summary>Waits until the server stops (Ctrl+C or SIGTERM for the standalone program).</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
@@ -180,12 +224,15 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
         _pump.Dispose();
     }
 
+    private static long KestrelBodyLimit(HttpContext context) =>
+        context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 30_000_000;
+
     private EmulatedImage Snapshot(ImageRecord image)
     {
         lock (_store.Gate)
         {
             return new EmulatedImage(image.Id, image.Name, image.Version, image.CreationState, image.Description,
-                new Dictionary<string, string>(image.KvTags), new Dictionary<string, string>(image.Properties), [.. image.ModelIds], image.OperationId,
+                new Dictionary<string, string>(image.KvTags ?? []), new Dictionary<string, string>(image.Properties ?? []), [.. image.ModelIds ?? []], image.OperationId,
                 [.. image.TagHistory.Select(t => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(t))]);
         }
     }
@@ -199,7 +246,15 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
             while (!cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(period, cancellationToken);
-                _store.Advance();
+                try
+                {
+                    _store.Advance();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A failed commit changed nothing (memory follows the file); the next tick tries again.
+                    _logger.LogWarning(ex, "Advancing the operations failed; retrying on the next tick.");
+                }
             }
         }
         catch (OperationCanceledException)

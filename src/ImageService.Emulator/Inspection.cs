@@ -36,12 +36,15 @@ public sealed record EmulatedOperation(string Id, string OperationType, string S
 /// <summary>A request the emulator received, as sent (including the Authorization header, which is never logged).</summary>
 /// <param name="Method">The HTTP method.</param>
 /// <param name="PathAndQuery">The path and query string.</param>
-/// <param name="Headers">The request headers (names are case-insensitive).</param>
+/// <param name="Headers">The request headers (names are case-insensitive); empty for a request that failed authentication,
+/// whose headers are not kept.</param>
 /// <param name="StatusCode">The status answered (0 when the connection was dropped before an answer).</param>
 /// <param name="Timestamp">When the request arrived.</param>
+/// <param name="Authenticated">Whether the request carried the emulator's bearer token.</param>
 public sealed record RecordedRequest(
     string Method,
     string PathAndQuery,
     IReadOnlyDictionary<string, string> Headers,
     int StatusCode,
-    DateTimeOffset Timestamp);
+    DateTimeOffset Timestamp,
+    bool Authenticated = true);

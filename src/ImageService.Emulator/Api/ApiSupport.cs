@@ -5,12 +5,14 @@ using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 using ImageService.Emulator.Contracts;
-using ImageService.Emulator.Store;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.Formatters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.Net.Http.Headers;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace ImageService.Emulator.Api;
 
@@ -19,6 +21,9 @@ internal static class Errors
 {
     public static ActionResult Result(int status, string code, string message, string? target = null, string? detailCode = null) =>
         new ContentResult { StatusCode = status, ContentType = "application/json; charset=utf-8", Content = Json(status, code, message, target, detailCode, null) };
+
+    /// <summary>A 400 <c>BadArgument</c> that names the field in <c>details[0].target</c> and says what is wrong with it.</summary>
+    public static ActionResult BadArgument(string target, string message, string detailCode) => Result(400, "BadArgument", message, target, detailCode);
 
     public static string Json(int status, string code, string message, string? target, string? detailCode, string? requestId)
     {
@@ -33,7 +38,7 @@ internal static class Errors
             body.Correlation = new Dictionary<string, string> { ["RequestId"] = requestId };
         }
 
-        return JsonConvert.SerializeObject(body);
+        return WireJson.Serialize(body);
     }
 
     public static async Task WriteAsync(HttpContext context, int status, string code, string message)
@@ -82,9 +87,9 @@ internal sealed class RequestContext(IHttpContextAccessor accessor)
 }
 
 /// <summary>Rejects requests for another workspace (404) and requests whose body or parameters did not bind (400).</summary>
-internal sealed class WorkspaceAndModelStateFilter(EmulatorOptions options) : IActionFilter
+internal sealed class WorkspaceAndModelStateFilter(EmulatorOptions options) : IAsyncActionFilter
 {
-    public void OnActionExecuting(ActionExecutingContext context)
+    public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
         var values = context.RouteData.Values;
         if (values.TryGetValue("workspace", out var workspace)
@@ -99,18 +104,88 @@ internal sealed class WorkspaceAndModelStateFilter(EmulatorOptions options) : IA
 
         if (!context.ModelState.IsValid)
         {
-            var (key, entry) = context.ModelState.First(e => e.Value is { Errors.Count: > 0 });
-            var error = entry!.Errors[0];
-            string message = string.IsNullOrEmpty(error.ErrorMessage) ? error.Exception?.Message ?? "Invalid request." : error.ErrorMessage;
-            context.Result = Errors.Result(400, "BadArgument", $"The request is invalid: {message}", string.IsNullOrEmpty(key) ? "body" : key, "InvalidRequest");
+            context.Result = await BindingErrorAsync(context.ModelState, context.HttpContext.Request);
+            return;
+        }
+
+        await next();
+    }
+
+    /// <summary>
+    /// The first binding failure as a 400 that names the field and the problem: a body that is not JSON is the body's
+    /// problem; a value of the wrong type is its field's (the JSON path, for example <c>name</c> or <c>kvTags.k</c>).
+    /// </summary>
+    private static async Task<ActionResult> BindingErrorAsync(ModelStateDictionary modelState, HttpRequest request)
+    {
+        var failures = modelState.Where(e => e.Value is { Errors.Count: > 0 }).SelectMany(e => e.Value!.Errors.Select(error => (e.Key, Error: error))).ToList();
+
+        // Json.NET reports a truncated document as a problem of the field it was reading, and a field of the wrong type
+        // sometimes as a problem of the document: the body, which the JSON formatter buffered, tells them apart.
+        if (!await IsJsonAsync(request))
+        {
+            return Errors.BadArgument("body", $"The request body is not valid JSON: {Describe(failures[0].Error)}", "InvalidJson");
+        }
+
+        var (key, error) = failures.OrderBy(f => string.IsNullOrEmpty(f.Key)).First();
+        if (string.IsNullOrEmpty(key) || key == "body")
+        {
+            return Errors.BadArgument("body", $"The request body is invalid: {Describe(error)}", "InvalidRequest");
+        }
+
+        return Errors.BadArgument(key, $"The value of '{key}' is invalid: {Describe(error)}", "InvalidValue");
+    }
+
+    private static string Describe(ModelError error)
+    {
+        var cause = error.Exception is InputFormatterException { InnerException: { } inner } ? inner : error.Exception;
+        return string.IsNullOrEmpty(error.ErrorMessage) ? cause?.Message ?? "invalid value." : error.ErrorMessage;
+    }
+
+    private static async Task<bool> IsJsonAsync(HttpRequest request)
+    {
+        if (!request.Body.CanSeek || request.Body.Length == 0)
+        {
+            return true; // no body kept (not a JSON route, or an empty body): report what binding named
+        }
+
+        request.Body.Seek(0, System.IO.SeekOrigin.Begin);
+        using var reader = new System.IO.StreamReader(request.Body, leaveOpen: true);
+        string text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        try
+        {
+            Newtonsoft.Json.Linq.JToken.Parse(text);
+            return true;
+        }
+        catch (JsonReaderException)
+        {
+            return false;
         }
     }
 
-    public void OnActionExecuted(ActionExecutedContext context)
-    {
-    }
-
     private static bool Same(object? routeValue, string expected) => string.Equals(routeValue as string, expected, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>Checks of the string maps of a request (tags, properties).</summary>
+internal static class Maps
+{
+    /// <summary>A 400 naming the entry (<c>kvTags.k</c>) when a key is empty or a value is null, else null.</summary>
+    public static ActionResult? Invalid(IDictionary<string, string>? map, string field)
+    {
+        foreach (var (key, value) in map ?? new Dictionary<string, string>())
+        {
+            if (key.Length == 0)
+            {
+                return Errors.BadArgument(field, $"{field} has an empty key: keys must be non-empty strings.", "InvalidKey");
+            }
+
+            if (value is null)
+            {
+                return Errors.BadArgument($"{field}.{key}", $"{field}.{key} is null: values must be strings (remove the key instead).", "InvalidValue");
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>Filters of the list calls and keyset continuation tokens.</summary>
@@ -122,8 +197,8 @@ internal static class Listing
             : [.. filter.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(entry => entry.Split('=', 2) is var parts && parts.Length == 2 ? (parts[0].Trim(), (string?)parts[1].Trim()) : (entry, null))];
 
-    public static bool Matches(IReadOnlyDictionary<string, string> map, IReadOnlyList<(string Key, string? Value)>? filter) =>
-        filter is null || filter.All(f => map.TryGetValue(f.Key, out var value) && (f.Value is null || value == f.Value));
+    public static bool Matches(IReadOnlyDictionary<string, string>? map, IReadOnlyList<(string Key, string? Value)>? filter) =>
+        filter is null || (map is not null && filter.All(f => map.TryGetValue(f.Key, out var value) && (f.Value is null || value == f.Value)));
 
     public static string Token(long ticks, long sequence) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ticks.ToString(CultureInfo.InvariantCulture)}.{sequence.ToString(CultureInfo.InvariantCulture)}"));
@@ -170,7 +245,9 @@ internal static class Listing
         }
 
         int size = count ?? 100;
-        var page = rest.Take(size + 1).ToList();
+        // One more than the page tells whether there is a next page; at int.MaxValue there cannot be one (and size + 1
+        // would overflow into a negative count, an empty page with no nextLink).
+        var page = rest.Take(size == int.MaxValue ? size : size + 1).ToList();
         string? next = null;
         if (page.Count > size)
         {
@@ -183,67 +260,52 @@ internal static class Listing
     }
 }
 
-/// <summary>Writes images and models in the wire shape of the spec (every key the azureml SDK requires is present).</summary>
-internal static class WireFormat
+/// <summary>
+/// Answers 415 before the body is read when its media type is not one the spec declares for the operation (MVC's JSON
+/// formatter alone would also take <c>text/json</c> and any <c>application/*+json</c>).
+/// </summary>
+internal sealed class RequestMediaTypeFilter : IResourceFilter
 {
-    public static JObject Image(ImageRecord image, Func<string, ModelRecord?>? expand)
+    /// <summary>
+    /// The request media types of each operation with a body, by operationId (the generated action's name), as
+    /// openapi/images.yaml declares them; <c>Register</c> is the emulator's own models route. A test keeps this equal to
+    /// the spec.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Accepted = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
     {
-        var json = new JObject
+        ["Images_Create"] = ["application/json"],
+        ["Images_Patch"] = ["application/json-patch+json", "application/json"],
+        ["Profiles_Create"] = ["application/json"],
+        [nameof(ModelsController.Register)] = ["application/json"],
+    };
+
+    public void OnResourceExecuting(ResourceExecutingContext context)
+    {
+        if (context.ActionDescriptor is not ControllerActionDescriptor action || !Accepted.TryGetValue(action.ActionName, out var accepted))
         {
-            ["id"] = image.Id,
-            ["name"] = image.Name,
-            ["version"] = image.Version,
-            ["description"] = image.Description,
-            ["kvTags"] = JObject.FromObject(image.KvTags),
-            ["properties"] = JObject.FromObject(image.Properties),
-            ["createdTime"] = image.CreatedTime,
-            ["modifiedTime"] = image.ModifiedTime,
-            ["autoDelete"] = false,
-            ["imageType"] = image.ImageType,
-            ["imageFlavor"] = image.ImageFlavor,
-            ["creationState"] = image.CreationState,
-            ["modelIds"] = new JArray(image.ModelIds),
-            ["imageLocation"] = image.ImageLocation,
-            ["imageBuildLogUri"] = image.ImageBuildLogUri,
-            ["operationId"] = image.OperationId,
-        };
-        if (image.Error is not null)
-        {
-            json["error"] = image.Error.DeepClone();
+            return;
         }
 
-        if (expand is not null)
+        var request = context.HttpContext.Request;
+        if (request.ContentLength is 0 || (request.ContentLength is null && request.ContentType is null && !request.Headers.TransferEncoding.Any()))
         {
-            json["modelDetails"] = new JArray(image.ModelIds.Select(expand).Where(m => m is not null).Select(m => m!.Body.DeepClone()));
+            return; // no body: binding answers 400 "A non-empty request body is required."
         }
 
-        if (!string.Equals(image.ImageFlavor, "AccelContainer", StringComparison.OrdinalIgnoreCase))
+        string? mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
+        if (mediaType is null || !accepted.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
         {
-            json["driverProgram"] = image.DriverProgram;
-            json["assets"] = image.Assets?.DeepClone() ?? new JArray();
-            json["targetRuntime"] = image.TargetRuntime?.DeepClone() ?? new JObject { ["runtimeType"] = "Python", ["properties"] = new JObject() };
-            json["dockerFileUri"] = image.DockerFileUri;
-            json["generatedDockerFileUri"] = image.GeneratedDockerFileUri;
+            context.Result = Errors.Result(415, "UnsupportedMediaType",
+                $"Content-Type '{request.ContentType}' is not supported by {action.ActionName}; send {string.Join(" or ", accepted)}.",
+                "Content-Type", "UnsupportedMediaType");
+            return;
         }
 
-        return json;
+        // Kept so that a binding failure can tell a body that is not JSON from a field of the wrong type.
+        request.EnableBuffering();
     }
 
-    public static ContentResult Content(JToken json, int status = 200) =>
-        new() { StatusCode = status, ContentType = "application/json; charset=utf-8", Content = WithoutNulls(json).ToString(Formatting.None) };
-
-    /// <summary>
-    /// Drops properties whose value is null (an image with no description, a failed build with no imageLocation): the
-    /// spec marks no response property nullable, so an absent property is the conforming way to say "none".
-    /// </summary>
-    private static JToken WithoutNulls(JToken json)
+    public void OnResourceExecuted(ResourceExecutedContext context)
     {
-        JToken copy = json.DeepClone();
-        foreach (JProperty property in (copy is JContainer container ? container.Descendants() : []).OfType<JProperty>().Where(p => p.Value is JValue { Value: null }).ToList())
-        {
-            property.Remove();
-        }
-
-        return copy;
     }
 }

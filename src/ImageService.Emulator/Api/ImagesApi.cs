@@ -41,8 +41,8 @@ internal sealed partial class ImagesApi(EmulatorStore store, RequestContext requ
             && Listing.Matches(i.KvTags, legacyTagFilter)
             && Listing.Matches(i.Properties, propertyFilter)
             && (description is null || string.Equals(i.Description, description, StringComparison.OrdinalIgnoreCase))
-            && (modelId is null || i.ModelIds.Contains(modelId, StringComparer.OrdinalIgnoreCase))
-            && (modelName is null || i.ModelIds.Any(m => string.Equals(m.Split(':')[0], modelName, StringComparison.OrdinalIgnoreCase)))
+            && (modelId is null || (i.ModelIds ?? []).Contains(modelId, StringComparer.OrdinalIgnoreCase))
+            && (modelName is null || (i.ModelIds ?? []).Any(m => string.Equals(m.Split(':')[0], modelName, StringComparison.OrdinalIgnoreCase)))
             && (version is null || i.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) == version.Trim()));
 
         var (page, next, error) = Listing.Page(matching, i => (updated ? i.ModifiedTime : i.CreatedTime).UtcTicks, i => i.Sequence, descending, count, skipToken);
@@ -51,13 +51,11 @@ internal sealed partial class ImagesApi(EmulatorStore store, RequestContext requ
             return Task.FromResult<ActionResult<PaginatedImageList>>(Errors.Result(400, "BadArgument", error, count is < 1 ? "count" : "$skipToken", "InvalidPaging"));
         }
 
-        var body = new JObject { ["value"] = new JArray(page.Select(i => WireFormat.Image(i, expand ? store.FindModel : null))) };
-        if (next is not null)
+        return Task.FromResult<ActionResult<PaginatedImageList>>(new PaginatedImageList
         {
-            body["nextLink"] = request.NextLink(next);
-        }
-
-        return Task.FromResult<ActionResult<PaginatedImageList>>(WireFormat.Content(body));
+            Value = [.. page.Select(i => WireShapes.Image(i, expand ? store.FindModel : null))],
+            NextLink = next is null ? null : request.NextLink(next),
+        });
     }
 
     public Task<IActionResult> Images_CreateAsync(DockerImageRequest body, string subscriptionId, string resourceGroup, string workspace, CancellationToken cancellationToken = default)
@@ -67,31 +65,36 @@ internal sealed partial class ImagesApi(EmulatorStore store, RequestContext requ
             return Task.FromResult<IActionResult>(invalid);
         }
 
+        // What the request left out stays null in the record (and in every answer), as the service keeps it; only the
+        // values the service itself fills are defaulted: an asset's unpack, the runtime's properties, architecture and OS.
         var image = new ImageRecord
         {
             Name = body.Name,
             Description = body.Description,
             ImageType = body.ImageType is { } type && !string.IsNullOrEmpty(type.ToString()) ? ImageType.KnownValues.First(k => k == type).ToString() : "Docker",
             ImageFlavor = ImageFlavor.KnownValues.First(k => k == body.ImageFlavor).ToString(),
-            KvTags = new Dictionary<string, string>(body.KvTags ?? new Dictionary<string, string>(), StringComparer.Ordinal),
-            Properties = new Dictionary<string, string>(body.Properties ?? new Dictionary<string, string>(), StringComparer.Ordinal),
-            ModelIds = [.. body.ModelIds ?? []],
+            KvTags = body.KvTags is null ? null : new Dictionary<string, string>(body.KvTags, StringComparer.Ordinal),
+            Properties = body.Properties is null ? null : new Dictionary<string, string>(body.Properties, StringComparer.Ordinal),
+            ModelIds = body.ModelIds is null ? null : [.. body.ModelIds],
             DriverProgram = body.DriverProgram,
-            Assets = body.Assets is null ? null : JArray.FromObject(body.Assets),
-            TargetRuntime = body.TargetRuntime is null ? null : JObject.FromObject(body.TargetRuntime),
+            Assets = body.Assets is null ? null : [.. body.Assets.Select(EmulatorStore.Clone)],
+            TargetRuntime = body.TargetRuntime is null ? null : EmulatorStore.Clone(body.TargetRuntime),
             DockerFileUri = body.DockerFileUri,
         };
-        foreach (var asset in image.Assets?.OfType<JObject>() ?? [])
+        foreach (var asset in image.Assets ?? [])
         {
-            asset["unpack"] ??= false;
+            asset.Unpack ??= false;
         }
 
-        if (image.TargetRuntime is not null)
+        if (image.TargetRuntime is { } runtime)
         {
-            image.TargetRuntime["properties"] ??= new JObject();
+            runtime.RuntimeType ??= RuntimeType.Python;
+            runtime.Properties ??= new Dictionary<string, string>();
+            runtime.TargetArchitecture ??= TargetArchitecture.Amd64;
+            runtime.OsType ??= OsType.Linux;
         }
 
-        bool fail = image.KvTags.TryGetValue(FailTag, out var build) && string.Equals(build, "fail", StringComparison.OrdinalIgnoreCase);
+        bool fail = image.KvTags is { } tags && tags.TryGetValue(FailTag, out var build) && string.Equals(build, "fail", StringComparison.OrdinalIgnoreCase);
         string prefix = RequestContext.WorkspacePrefix(subscriptionId, resourceGroup, workspace);
         var (_, operation) = store.CreateImage(image, prefix, request.RequestId, fail);
         request.AcceptedWithOperation(prefix, operation.Id);
@@ -103,7 +106,7 @@ internal sealed partial class ImagesApi(EmulatorStore store, RequestContext requ
         var image = store.FindImage(id);
         return Task.FromResult<ActionResult<ImageResponseBase>>(image is null
             ? NotFound(id, workspace)
-            : WireFormat.Content(WireFormat.Image(image, expand ? store.FindModel : null)));
+            : WireShapes.Image(image, expand ? store.FindModel : null));
     }
 
     public Task<ActionResult<ImageResponseBase>> Images_PatchAsync(IEnumerable<JsonPatchOperation> body, string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
@@ -117,9 +120,10 @@ internal sealed partial class ImagesApi(EmulatorStore store, RequestContext requ
         ActionResult? failure = null;
         var patched = store.UpdateImage(id, image =>
         {
-            // Apply to copies, commit only when every operation is valid (a patch is atomic).
-            var tags = new Dictionary<string, string>(image.KvTags, StringComparer.Ordinal);
-            var props = new Dictionary<string, string>(image.Properties, StringComparer.Ordinal);
+            // Apply to copies, commit only when every operation is valid (a patch is atomic). A map the image never had
+            // stays null unless an operation writes to it.
+            var tags = new Dictionary<string, string>(image.KvTags ?? [], StringComparer.Ordinal);
+            var props = new Dictionary<string, string>(image.Properties ?? [], StringComparer.Ordinal);
             string? description = image.Description;
             foreach (var operation in operations)
             {
@@ -130,13 +134,13 @@ internal sealed partial class ImagesApi(EmulatorStore store, RequestContext requ
                 }
             }
 
-            if (!tags.OrderBy(t => t.Key, StringComparer.Ordinal).SequenceEqual(image.KvTags.OrderBy(t => t.Key, StringComparer.Ordinal)))
+            if (!tags.OrderBy(t => t.Key, StringComparer.Ordinal).SequenceEqual((image.KvTags ?? []).OrderBy(t => t.Key, StringComparer.Ordinal)))
             {
                 image.TagHistory.Add(new Dictionary<string, string>(tags, StringComparer.Ordinal));
             }
 
-            image.KvTags = tags;
-            image.Properties = props;
+            image.KvTags = image.KvTags is null && !operations.Any(o => Targets(o, "/kvTags")) ? null : tags;
+            image.Properties = image.Properties is null && !operations.Any(o => Targets(o, "/properties")) ? null : props;
             image.Description = description;
             return (true, image);
         });
@@ -146,7 +150,7 @@ internal sealed partial class ImagesApi(EmulatorStore store, RequestContext requ
             return Task.FromResult<ActionResult<ImageResponseBase>>(failure);
         }
 
-        return Task.FromResult<ActionResult<ImageResponseBase>>(patched is null ? NotFound(id, workspace) : WireFormat.Content(WireFormat.Image(patched, null)));
+        return Task.FromResult<ActionResult<ImageResponseBase>>(patched is null ? NotFound(id, workspace) : WireShapes.Image(patched, null));
     }
 
     public Task<IActionResult> Images_DeleteAsync(string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
@@ -157,7 +161,7 @@ internal sealed partial class ImagesApi(EmulatorStore store, RequestContext requ
             return Task.FromResult<IActionResult>(new StatusCodeResult(204));
         }
 
-        if (image.KvTags.TryGetValue(InUseTag, out var inUse) && string.Equals(inUse, "true", StringComparison.OrdinalIgnoreCase))
+        if (image.KvTags is { } tags && tags.TryGetValue(InUseTag, out var inUse) && string.Equals(inUse, "true", StringComparison.OrdinalIgnoreCase))
         {
             return Task.FromResult<IActionResult>(Errors.Result(412, "DeletionRequired",
                 $"Image {id} is still used by one or more web services (tag {InUseTag}=true); delete them first.", "id", "ImageInUse"));
@@ -177,7 +181,22 @@ internal sealed partial class ImagesApi(EmulatorStore store, RequestContext requ
             return Errors.Result(400, "BadArgument", "The request body must be a DockerImageRequest.", "body", "InvalidRequest");
         }
 
-        if (string.IsNullOrEmpty(body.Name) || body.Name.Length is < 3 or > 32 || !NamePattern().IsMatch(body.Name))
+        if (body.Name is null)
+        {
+            return Errors.BadArgument("name", "name is required: the image name, 3 to 32 characters.", "MissingImageName");
+        }
+
+        if (string.IsNullOrEmpty(body.ImageFlavor.ToString()))
+        {
+            return Errors.BadArgument("imageFlavor", $"imageFlavor is required: one of {string.Join(", ", ImageFlavor.KnownValues)}.", "MissingImageFlavor");
+        }
+
+        if ((Maps.Invalid(body.KvTags, "kvTags") ?? Maps.Invalid(body.Properties, "properties")) is { } invalidMap)
+        {
+            return invalidMap;
+        }
+
+        if (body.Name.Length is < 3 or > 32 || !NamePattern().IsMatch(body.Name))
         {
             return Errors.Result(400, "BadArgument",
                 $"Invalid image name '{body.Name}': it must be 3 to 32 characters, lower-case letters, digits, '-' and '.', starting and ending with a letter or digit.",
@@ -267,6 +286,11 @@ internal sealed partial class ImagesApi(EmulatorStore store, RequestContext requ
         if (path.StartsWith("/properties/", StringComparison.OrdinalIgnoreCase) && op == "add" && value is JValue scalarProperty)
         {
             string key = Unescape(path[12..]);
+            if (key.Length == 0)
+            {
+                return Bad("A property key cannot be empty.");
+            }
+
             string propertyValue = scalarProperty.ToString(Newtonsoft.Json.Formatting.None).Trim('"');
             if (props.TryGetValue(key, out var existing) && existing != propertyValue)
             {
@@ -311,6 +335,9 @@ internal sealed partial class ImagesApi(EmulatorStore store, RequestContext requ
 
         return map;
     }
+
+    private static bool Targets(JsonPatchOperation operation, string map) =>
+        operation.Path is { } path && (path.Equals(map, StringComparison.OrdinalIgnoreCase) || path.StartsWith(map + "/", StringComparison.OrdinalIgnoreCase));
 
     private static string Unescape(string pointer) => pointer.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
 

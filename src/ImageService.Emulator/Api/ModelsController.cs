@@ -1,15 +1,14 @@
-using System;
 using System.Linq;
+using ImageService.Emulator.Contracts;
 using ImageService.Emulator.Store;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
-using Newtonsoft.Json.Linq;
 
 namespace ImageService.Emulator.Api;
 
 /// <summary>
 /// The models routes. They are not in openapi/images.yaml (it only has the Model schema), so this controller is
-/// hand-written: just enough to register the models that images reference.
+/// hand-written: just enough to register the models that images reference. Its records are the spec's Model.
 /// </summary>
 [Route("modelmanagement/v1.0/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/{workspace}/models")]
 public sealed class ModelsController : ControllerBase
@@ -21,7 +20,7 @@ public sealed class ModelsController : ControllerBase
     /// <returns>A page with every matching model.</returns>
     [HttpGet("")]
     public IActionResult List([FromQuery] string? name) =>
-        WireFormat.Content(new JObject { ["value"] = new JArray(Store.Models().Where(m => name is null || m.Name == name).Select(m => m.Body.DeepClone())) });
+        Ok(new { value = Store.Models().Where(m => name is null || m.Name == name).Select(WireShapes.Model).ToList() });
 
     /// <summary>Gets a model by id (<c>name:version</c>).</summary>
     /// <param name="id">The model id.</param>
@@ -29,22 +28,33 @@ public sealed class ModelsController : ControllerBase
     [HttpGet("{id}")]
     public IActionResult Get(string id) =>
         Store.FindModel(id) is { } model
-            ? WireFormat.Content(model.Body.DeepClone())
+            ? Ok(WireShapes.Model(model))
             : Errors.Result(404, "NotFound", $"Model {id} not found.", "id", "ModelNotFound");
 
     /// <summary>Registers a model: the version is the last version of that name plus one.</summary>
     /// <param name="body">The Model (name, url and mimeType are required).</param>
     /// <returns>The registered model.</returns>
     [HttpPost("")]
-    public IActionResult Register([FromBody] JObject? body)
+    public IActionResult Register([FromBody] Model? body)
     {
-        string? name = body?.Value<string>("name");
-        if (body is null || string.IsNullOrWhiteSpace(name) || string.IsNullOrEmpty(body.Value<string>("url")) || string.IsNullOrEmpty(body.Value<string>("mimeType")))
+        if (body is null)
         {
-            return Errors.Result(400, "BadArgument", "A model needs name, url and mimeType.", "body", "InvalidModel");
+            return Errors.BadArgument("body", "The request body must be a Model (name, url and mimeType are required).", "InvalidModel");
         }
 
-        var model = Store.AddModel(name, (JObject)body.DeepClone());
-        return WireFormat.Content(model.Body.DeepClone());
+        foreach (var (field, value) in new[] { ("name", body.Name), ("url", body.Url), ("mimeType", body.MimeType) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return Errors.BadArgument(field, $"{field} is required: a model needs name, url and mimeType.", "InvalidModel");
+            }
+        }
+
+        if ((Maps.Invalid(body.KvTags, "kvTags") ?? Maps.Invalid(body.Properties, "properties")) is { } invalidMap)
+        {
+            return invalidMap;
+        }
+
+        return Ok(WireShapes.Model(Store.AddModel(body, EmulatorUsers.Member)));
     }
 }

@@ -27,24 +27,6 @@ internal sealed class OperationsApi(EmulatorStore store, RequestContext request,
                 ((long)options.EffectiveRetryAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         }
 
-        var status = new AsyncOperationStatus
-        {
-            Id = operation.Id,
-            OperationType = operation.OperationType,
-            State = new AsyncOperationState(operation.State),
-            CreatedTime = operation.CreatedTime,
-            EndTime = operation.EndTime,
-            Error = operation.Error?.ToObject<ModelErrorResponse>(),
-            ResourceLocation = operation.ResourceLocation,
-            RequestId = operation.RequestId,
-            ParentRequestId = operation.RequestId,
-            OperationDetails = new AsyncOperationDetails
-            {
-                SubOperationType = operation.OperationType == "Image" ? "Build" : "Profile",
-                SubOperationState = operation.State,
-            },
-            OperationLog = string.Join('\n', operation.Log),
-        };
-        return Task.FromResult<ActionResult<AsyncOperationStatus>>(status);
+        return Task.FromResult<ActionResult<AsyncOperationStatus>>(WireShapes.Operation(operation));
     }
 }

@@ -12,6 +12,9 @@ namespace ImageService.Emulator.Api;
 /// <summary>The profiles routes: a profile is created by an operation that always succeeds.</summary>
 internal sealed class ProfilesApi(EmulatorStore store, RequestContext request) : IProfilesController
 {
+    /// <summary>A profile with this tag set to <c>fail</c> fails profiling (documented in README.md).</summary>
+    public const string FailTag = "emulator.profile";
+
     public Task<ActionResult<PaginatedProfileResponseList>> Profiles_ListQueryAsync(string? name, string? description, string? tags, string? properties,
         int? count, string? skipToken, ImageOrderBy orderBy, string subscriptionId, string resourceGroup, string workspace, string imageId,
         CancellationToken cancellationToken = default)
@@ -32,10 +35,10 @@ internal sealed class ProfilesApi(EmulatorStore store, RequestContext request) :
         var (page, next, error) = Listing.Page(matching, p => p.CreatedTime.UtcTicks, p => p.Sequence, descending, count, skipToken);
         if (error is not null)
         {
-            return Task.FromResult<ActionResult<PaginatedProfileResponseList>>(Errors.Result(400, "BadArgument", error, "$skipToken", "InvalidPaging"));
+            return Task.FromResult<ActionResult<PaginatedProfileResponseList>>(Errors.Result(400, "BadArgument", error, count is < 1 ? "count" : "$skipToken", "InvalidPaging"));
         }
 
-        var list = new PaginatedProfileResponseList { Value = [.. page.Select(ToResponse)], NextLink = next is null ? null : request.NextLink(next) };
+        var list = new PaginatedProfileResponseList { Value = [.. page.Select(WireShapes.Profile)], NextLink = next is null ? null : request.NextLink(next) };
         return Task.FromResult<ActionResult<PaginatedProfileResponseList>>(list);
     }
 
@@ -44,6 +47,11 @@ internal sealed class ProfilesApi(EmulatorStore store, RequestContext request) :
         if (body is null || string.IsNullOrWhiteSpace(body.Name))
         {
             return Task.FromResult<IActionResult>(Errors.Result(400, "BadArgument", "A profile needs a name.", "name", "InvalidProfileName"));
+        }
+
+        if ((Maps.Invalid(body.KvTags, "kvTags") ?? Maps.Invalid(body.Properties, "properties")) is { } invalidMap)
+        {
+            return Task.FromResult<IActionResult>(invalidMap);
         }
 
         if (store.FindImage(imageId) is null)
@@ -57,11 +65,12 @@ internal sealed class ProfilesApi(EmulatorStore store, RequestContext request) :
             Name = body.Name,
             Description = body.Description,
             InputData = body.InputData,
-            KvTags = new Dictionary<string, string>(body.KvTags ?? new Dictionary<string, string>(), StringComparer.Ordinal),
-            Properties = new Dictionary<string, string>(body.Properties ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+            KvTags = body.KvTags is null ? null : new Dictionary<string, string>(body.KvTags, StringComparer.Ordinal),
+            Properties = body.Properties is null ? null : new Dictionary<string, string>(body.Properties, StringComparer.Ordinal),
         };
+        bool fail = profile.KvTags is { } tags && tags.TryGetValue(FailTag, out var outcome) && string.Equals(outcome, "fail", StringComparison.OrdinalIgnoreCase);
         string prefix = RequestContext.WorkspacePrefix(subscriptionId, resourceGroup, workspace);
-        var operation = store.CreateProfile(profile, prefix, request.RequestId);
+        var operation = store.CreateProfile(profile, prefix, request.RequestId, fail);
         request.AcceptedWithOperation(prefix, operation.Id);
         return Task.FromResult<IActionResult>(new StatusCodeResult(202));
     }
@@ -71,29 +80,9 @@ internal sealed class ProfilesApi(EmulatorStore store, RequestContext request) :
         var profile = store.FindProfile(imageId, id);
         return Task.FromResult<ActionResult<ProfileResponse>>(profile is null
             ? Errors.Result(404, "NotFound", $"Profile {id} of image {imageId} not found.", "id", "ProfileNotFound")
-            : ToResponse(profile));
+            : WireShapes.Profile(profile));
     }
 
     private static ActionResult ImageNotFound(string imageId, string workspace) =>
         Errors.Result(404, "NotFound", $"Image {imageId} not found in workspace {workspace}.", "imageId", "ImageNotFound");
-
-    private static ProfileResponse ToResponse(ProfileRecord profile)
-    {
-        bool done = profile.State == "Succeeded";
-        return new ProfileResponse
-        {
-            Name = profile.Name,
-            Description = profile.Description,
-            ImageId = profile.ImageId,
-            InputData = profile.InputData,
-            State = profile.State,
-            CreatedTime = profile.CreatedTime,
-            KvTags = profile.KvTags,
-            Properties = profile.Properties,
-            RecommendedMemoryInGB = done ? 0.5 : null,
-            RecommendedCpu = done ? 0.1 : null,
-            RecommendationLatencyInMs = done ? 42.7 : null,
-            ProfileRunResult = done ? "Succeeded" : null,
-        };
-    }
 }

@@ -14,9 +14,15 @@ using Microsoft.Extensions.Logging;
 
 namespace ImageService.Emulator.Http;
 
-/// <summary>Records every request for the inspection API and logs it, never with the Authorization value.</summary>
-internal sealed partial class RequestLogMiddleware(RequestDelegate next, EmulatorStore store, ILogger<RequestLogMiddleware> logger)
+/// <summary>
+/// Records every request for the inspection API (in a bounded window, <see cref="RequestLog"/>) and logs it, never with
+/// the Authorization value. A request that fails authentication is kept without its headers: whoever sends it, its
+/// headers are not the emulator's to hold.
+/// </summary>
+internal sealed partial class RequestLogMiddleware(RequestDelegate next, EmulatorStore store, RequestLog log, ILogger<RequestLogMiddleware> logger)
 {
+    private static readonly IReadOnlyDictionary<string, string> s_noHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     public async Task InvokeAsync(HttpContext context)
     {
         var arrived = store.Now;
@@ -35,7 +41,8 @@ internal sealed partial class RequestLogMiddleware(RequestDelegate next, Emulato
         finally
         {
             int status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 0 : context.Response.StatusCode;
-            store.Record(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, status, arrived));
+            bool authenticated = BearerAuthMiddleware.IsAuthenticated(context);
+            log.Add(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, authenticated ? headers : s_noHeaders, status, arrived, authenticated));
             LogRequest(logger, context.Request.Method, context.Request.Path + context.Request.QueryString, status,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds, requestId.ToString(), context.Request.Headers.Authorization.Count > 0);
         }
@@ -48,7 +55,10 @@ internal sealed partial class RequestLogMiddleware(RequestDelegate next, Emulato
 /// <summary>Requires <c>Authorization: Bearer &lt;token&gt;</c> with the configured token on every route.</summary>
 internal sealed class BearerAuthMiddleware(RequestDelegate next, EmulatorOptions options)
 {
+    private static readonly object s_authenticatedKey = new();
     private readonly byte[] _expected = Encoding.UTF8.GetBytes(options.Token);
+
+    public static bool IsAuthenticated(HttpContext context) => context.Items.ContainsKey(s_authenticatedKey);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -67,6 +77,7 @@ internal sealed class BearerAuthMiddleware(RequestDelegate next, EmulatorOptions
             return;
         }
 
+        context.Items[s_authenticatedKey] = true;
         await next(context);
     }
 }

@@ -2,14 +2,17 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using ImageService.Emulator.Contracts;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace ImageService.Emulator.Store;
 
 /// <summary>
-/// The whole state of the emulator behind one lock. Every mutation is written through to SQLite when a data file is
-/// configured. Operations advance with the clock: <see cref="Advance"/> runs before every read and on a timer.
+/// The whole state of the emulator behind one lock. Every mutation (a create with its operation and counters, a patch,
+/// a delete, a build step) works on copies, commits them to SQLite in one transaction when a data file is configured,
+/// and only then replaces the records in memory: a failed write changes nothing, and a crash between two statements
+/// cannot leave half a mutation in the file. Operations advance with the clock: <see cref="Advance"/> runs before
+/// every read and on a timer.
 /// </summary>
 internal sealed class EmulatorStore : IDisposable
 {
@@ -26,7 +29,7 @@ internal sealed class EmulatorStore : IDisposable
     private readonly Dictionary<string, OperationRecord> _operations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ModelRecord> _models = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ProfileRecord> _profiles = new(StringComparer.Ordinal);
-    private readonly List<RecordedRequest> _requests = [];
+    private readonly List<string> _recovered = [];
     private readonly SqlitePersistence? _persistence;
     private readonly TimeProvider _time;
     private readonly TimeSpan _step;
@@ -39,18 +42,29 @@ internal sealed class EmulatorStore : IDisposable
         if (options.DataFile is not null)
         {
             _persistence = new SqlitePersistence(options.DataFile);
-            Load();
+            try
+            {
+                Load();
+            }
+            catch
+            {
+                _persistence.Dispose();
+                throw;
+            }
         }
 
         if (options.SeedModels && _models.Count == 0)
         {
-            Seed();
+            SeedModels.AddTo(this);
         }
     }
 
     public DateTimeOffset Now => _time.GetUtcNow();
 
     public object Gate => _gate;
+
+    /// <summary>What loading the data file repaired (records a crash of an older emulator left half-written).</summary>
+    public IReadOnlyList<string> Recovered => _recovered;
 
     // ---- models ----
 
@@ -70,21 +84,24 @@ internal sealed class EmulatorStore : IDisposable
         }
     }
 
-    public ModelRecord AddModel(string name, JObject body)
+    /// <summary>Registers a model: the version is the last one of that name plus one; the service fills id, times and creator.</summary>
+    public ModelRecord AddModel(Model body, User createdBy)
     {
         lock (_gate)
         {
-            long version = _models.Values.Where(m => m.Name == name).Select(m => m.Version).DefaultIfEmpty(0).Max() + 1;
+            var model = Clone(body);
+            long version = _models.Values.Where(m => m.Name == model.Name).Select(m => m.Version).DefaultIfEmpty(0).Max() + 1;
             var now = Now;
-            body["id"] = $"{name}:{version}";
-            body["name"] = name;
-            body["version"] = version;
-            body["createdTime"] ??= now;
-            body["modifiedTime"] ??= now;
-            var model = new ModelRecord { Name = name, Version = version, Body = body };
-            _models[model.Id] = model;
-            Save(ModelKind, model.Id, model);
-            return model;
+            model.Id = $"{model.Name}:{version.ToString(CultureInfo.InvariantCulture)}";
+            model.Version = version;
+            model.CreatedTime ??= now;
+            model.ModifiedTime ??= now;
+            model.Unpack ??= false;
+            model.CreatedBy ??= Clone(createdBy);
+            var record = new ModelRecord { Name = model.Name, Version = version, Body = model };
+            Commit(Upsert(ModelKind, record.Id, record));
+            _models[record.Id] = record;
+            return record;
         }
     }
 
@@ -108,26 +125,25 @@ internal sealed class EmulatorStore : IDisposable
         }
     }
 
-    /// <summary>Adds an image (its version is assigned here) and the operation that builds it.</summary>
+    /// <summary>Adds an image (its version is assigned here), the operation that builds it and the counters, in one commit.</summary>
     public (ImageRecord Image, OperationRecord Operation) CreateImage(ImageRecord image, string resourcePrefix, string requestId, bool fail)
     {
         lock (_gate)
         {
             Advance();
             var now = Now;
+            var meta = Clone(_meta);
             long last = Math.Max(
-                _meta.LastImageVersions.GetValueOrDefault(image.Name),
+                meta.LastImageVersions.GetValueOrDefault(image.Name),
                 _images.Values.Where(i => i.Name == image.Name).Select(i => i.Version).DefaultIfEmpty(0).Max());
             image.Version = last + 1;
-            image.Sequence = ++_meta.Sequence;
-            _meta.LastImageVersions[image.Name] = image.Version;
+            image.Sequence = ++meta.Sequence;
+            meta.LastImageVersions[image.Name] = image.Version;
             image.CreatedTime = now;
             image.ModifiedTime = now;
             image.CreationState = "NotStarted";
             image.OperationId = Guid.NewGuid().ToString();
-            image.ImageBuildLogUri = $"https://emulatorstorage.blob.core.windows.net/azureml/ImageLogs/{image.OperationId}/build.log";
-            image.GeneratedDockerFileUri = $"https://emulatorstorage.blob.core.windows.net/azureml/ImageDockerfiles/{image.Name}-{image.Version}/Dockerfile.generated";
-            image.TagHistory.Add(new Dictionary<string, string>(image.KvTags, StringComparer.Ordinal));
+            image.TagHistory.Add(new Dictionary<string, string>(image.KvTags ?? [], StringComparer.Ordinal));
             var operation = new OperationRecord
             {
                 Id = image.OperationId,
@@ -140,51 +156,59 @@ internal sealed class EmulatorStore : IDisposable
                 FailRequested = fail,
             };
             operation.Log.Add($"{Stamp(now)} Image build for {image.Id} queued.");
+            Commit(Upsert(ImageKind, image.Id, image), Upsert(OperationKind, operation.Id, operation), Upsert(MetaKind, "meta", meta));
             _images[image.Id] = image;
             _operations[operation.Id] = operation;
-            Save(ImageKind, image.Id, image);
-            Save(OperationKind, operation.Id, operation);
-            Save(MetaKind, "meta", _meta);
-            Advance();
+            _meta = meta;
             return (image, operation);
         }
     }
 
-    /// <summary>Runs a mutation of an image under the lock and persists it when it returns true.</summary>
+    /// <summary>
+    /// Runs a mutation on a copy of an image under the lock; when it reports a change, the copy is committed and then
+    /// replaces the image. A mutation that reports no change (or throws) leaves the image as it was.
+    /// </summary>
     public T? UpdateImage<T>(string id, Func<ImageRecord, (bool Changed, T Result)> update)
     {
         lock (_gate)
         {
             Advance();
-            if (!_images.TryGetValue(id, out var image))
+            if (!_images.TryGetValue(id, out var current))
             {
                 return default;
             }
 
-            var (changed, result) = update(image);
+            var copy = Clone(current);
+            var (changed, result) = update(copy);
             if (changed)
             {
-                image.ModifiedTime = Now;
-                Save(ImageKind, image.Id, image);
+                copy.ModifiedTime = Now;
+                Commit(Upsert(ImageKind, copy.Id, copy));
+                _images[id] = copy;
             }
 
             return result;
         }
     }
 
+    /// <summary>Deletes an image and its profiles in one commit. Its operation stays, as the service keeps it.</summary>
     public void DeleteImage(string id)
     {
         lock (_gate)
         {
-            if (_images.Remove(id))
+            var profiles = _profiles.Values.Where(p => p.ImageId == id).ToList();
+            var changes = new List<DocumentChange>();
+            if (_images.ContainsKey(id))
             {
-                _persistence?.Delete(ImageKind, id);
+                changes.Add(new DocumentChange(ImageKind, id, null));
             }
 
-            foreach (var profile in _profiles.Values.Where(p => p.ImageId == id).ToList())
+            changes.AddRange(profiles.Select(p => new DocumentChange(ProfileKind, p.Key, null)));
+            Commit([.. changes]);
+            _images.Remove(id);
+            foreach (var profile in profiles)
             {
                 _profiles.Remove(profile.Key);
-                _persistence?.Delete(ProfileKind, profile.Key);
             }
         }
     }
@@ -196,7 +220,7 @@ internal sealed class EmulatorStore : IDisposable
         lock (_gate)
         {
             Advance();
-            return _operations.TryGetValue(id, out var operation) ? Clone(operation) : null;
+            return _operations.GetValueOrDefault(id);
         }
     }
 
@@ -205,7 +229,7 @@ internal sealed class EmulatorStore : IDisposable
         lock (_gate)
         {
             Advance();
-            return [.. _operations.Values.Select(Clone)];
+            return [.. _operations.Values];
         }
     }
 
@@ -229,13 +253,15 @@ internal sealed class EmulatorStore : IDisposable
         }
     }
 
-    public OperationRecord CreateProfile(ProfileRecord profile, string resourcePrefix, string requestId)
+    /// <summary>Adds a profile, the operation that runs it and the counters, in one commit.</summary>
+    public OperationRecord CreateProfile(ProfileRecord profile, string resourcePrefix, string requestId, bool fail)
     {
         lock (_gate)
         {
             var now = Now;
+            var meta = Clone(_meta);
             profile.CreatedTime = now;
-            profile.Sequence = ++_meta.Sequence;
+            profile.Sequence = ++meta.Sequence;
             var operation = new OperationRecord
             {
                 Id = Guid.NewGuid().ToString(),
@@ -246,71 +272,71 @@ internal sealed class EmulatorStore : IDisposable
                 TargetId = profile.ImageId,
                 ProfileName = profile.Name,
                 RequestId = requestId,
+                FailRequested = fail,
             };
             operation.Log.Add($"{Stamp(now)} Profiling of {profile.ImageId} queued.");
+            Commit(Upsert(ProfileKind, profile.Key, profile), Upsert(OperationKind, operation.Id, operation), Upsert(MetaKind, "meta", meta));
             _profiles[profile.Key] = profile;
             _operations[operation.Id] = operation;
-            Save(ProfileKind, profile.Key, profile);
-            Save(OperationKind, operation.Id, operation);
-            Save(MetaKind, "meta", _meta);
-            Advance();
+            _meta = meta;
             return operation;
-        }
-    }
-
-    // ---- request log ----
-
-    public void Record(RecordedRequest request)
-    {
-        lock (_requests)
-        {
-            _requests.Add(request);
-        }
-    }
-
-    public IReadOnlyList<RecordedRequest> Requests()
-    {
-        lock (_requests)
-        {
-            return [.. _requests];
-        }
-    }
-
-    public void ClearRequests()
-    {
-        lock (_requests)
-        {
-            _requests.Clear();
         }
     }
 
     // ---- the build state machine ----
 
-    /// <summary>Moves every unfinished operation along: NotStarted and Running each last one build step.</summary>
+    /// <summary>
+    /// Moves every unfinished operation along: NotStarted and Running each last one build step. Each operation's steps
+    /// and the record it builds (image or profile) are committed together, then replace the records in memory.
+    /// </summary>
     public void Advance()
     {
         lock (_gate)
         {
             var now = Now;
-            foreach (var operation in _operations.Values)
+            foreach (var current in _operations.Values.Where(o => !o.IsTerminal && now - o.PhaseStartedAt >= _step).ToList())
             {
-                bool changed = false;
+                var operation = Clone(current);
+                var image = operation.OperationType == "Image" && _images.TryGetValue(operation.TargetId, out var i) ? Clone(i) : null;
+                var profile = operation.OperationType == "Profile" && _profiles.TryGetValue($"{operation.TargetId}/{operation.ProfileName}", out var p) ? Clone(p) : null;
                 while (!operation.IsTerminal && now - operation.PhaseStartedAt >= _step)
                 {
                     operation.PhaseStartedAt += _step;
-                    Step(operation, operation.PhaseStartedAt);
-                    changed = true;
+                    Step(operation, image, profile, operation.PhaseStartedAt);
                 }
 
-                if (changed)
+                var changes = new List<DocumentChange> { Upsert(OperationKind, operation.Id, operation) };
+                if (image is not null)
                 {
-                    Save(OperationKind, operation.Id, operation);
+                    changes.Add(Upsert(ImageKind, image.Id, image));
+                }
+
+                if (profile is not null)
+                {
+                    changes.Add(Upsert(ProfileKind, profile.Key, profile));
+                }
+
+                Commit([.. changes]);
+                _operations[operation.Id] = operation;
+                if (image is not null)
+                {
+                    _images[image.Id] = image;
+                }
+
+                if (profile is not null)
+                {
+                    _profiles[profile.Key] = profile;
                 }
             }
         }
     }
 
-    private void Step(OperationRecord operation, DateTimeOffset at)
+    public void Dispose() => _persistence?.Dispose();
+
+    internal static T Clone<T>(T value) =>
+        JsonConvert.DeserializeObject<T>(JsonConvert.SerializeObject(value, s_settings), s_settings)!;
+
+    private static void Step(OperationRecord operation, ImageRecord? image, ProfileRecord? profile, DateTimeOffset at)
     {
         if (operation.State == "NotStarted")
         {
@@ -321,15 +347,19 @@ internal sealed class EmulatorStore : IDisposable
         {
             operation.State = "Failed";
             operation.EndTime = at;
-            operation.Log.Add($"{Stamp(at)} Step 3/4 : RUN pip install -r requirements.txt");
-            operation.Log.Add($"{Stamp(at)} ERROR: the build failed because the image asked for it (tag emulator.build=fail).");
-            operation.Error = JObject.FromObject(new
+            if (operation.OperationType == "Image")
             {
-                code = "ImageBuildFailed",
-                statusCode = 400,
-                message = $"Image build failed for {operation.TargetId}: the emulator was asked to fail it (tag emulator.build=fail). See the operation log.",
-                details = new[] { new { code = "DockerBuildFailed", message = "RUN pip install -r requirements.txt returned a non-zero code: 1", target = "imageBuild" } },
-            });
+                operation.Log.Add($"{Stamp(at)} Step 3/4 : RUN pip install -r requirements.txt");
+                operation.Log.Add($"{Stamp(at)} ERROR: the build failed because the image asked for it (tag emulator.build=fail).");
+                operation.Error = Failure("ImageBuildFailed", $"Image build failed for {operation.TargetId}: the emulator was asked to fail it (tag emulator.build=fail). See the operation log.",
+                    "DockerBuildFailed", "RUN pip install -r requirements.txt returned a non-zero code: 1", "imageBuild");
+            }
+            else
+            {
+                operation.Log.Add($"{Stamp(at)} ERROR: profiling failed because the profile asked for it (tag emulator.profile=fail).");
+                operation.Error = Failure("ProfilingFailed", $"Profiling of {operation.TargetId} failed: the emulator was asked to fail it (tag emulator.profile=fail).",
+                    "ScoringRequestFailed", "The scoring container answered 500 to the sample input.", "inputData");
+            }
         }
         else
         {
@@ -338,36 +368,50 @@ internal sealed class EmulatorStore : IDisposable
             operation.Log.Add($"{Stamp(at)} {operation.OperationType} operation succeeded.");
         }
 
-        if (operation.OperationType == "Image" && _images.TryGetValue(operation.TargetId, out var image))
+        if (image is not null)
         {
             image.CreationState = operation.State;
             image.ModifiedTime = at;
-            if (operation.State == "Succeeded")
+            if (operation.State == "Running")
+            {
+                // What the service only knows once the build has started.
+                image.ImageBuildLogUri = $"https://emulatorstorage.blob.core.windows.net/azureml/ImageLogs/{image.OperationId}/build.log";
+                image.GeneratedDockerFileUri = $"https://emulatorstorage.blob.core.windows.net/azureml/ImageDockerfiles/{image.Name}-{image.Version.ToString(CultureInfo.InvariantCulture)}/Dockerfile.generated";
+            }
+            else if (operation.State == "Succeeded")
             {
                 image.ImageLocation = $"emulatorregistry.azurecr.io/{image.Name}:{image.Version.ToString(CultureInfo.InvariantCulture)}";
             }
             else if (operation.State == "Failed")
             {
-                image.Error = (JObject?)operation.Error?.DeepClone();
+                image.Error = operation.Error is null ? null : Clone(operation.Error);
             }
-
-            Save(ImageKind, image.Id, image);
         }
-        else if (operation.OperationType == "Profile" && _profiles.TryGetValue($"{operation.TargetId}/{operation.ProfileName}", out var profile))
+
+        if (profile is not null)
         {
             profile.State = operation.State;
-            Save(ProfileKind, profile.Key, profile);
+            if (operation.State == "Failed")
+            {
+                profile.Error = operation.Error is null ? null : Clone(operation.Error);
+                profile.ErrorLogs = string.Join('\n', operation.Log);
+            }
         }
     }
 
-    public void Dispose() => _persistence?.Dispose();
+    private static ModelErrorResponse Failure(string code, string message, string detailCode, string detailMessage, string target) => new()
+    {
+        Code = code,
+        StatusCode = 400,
+        Message = message,
+        Details = [new ErrorDetails { Code = detailCode, Message = detailMessage, Target = target }],
+    };
 
     private static string Stamp(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture);
 
-    private static OperationRecord Clone(OperationRecord operation) =>
-        JsonConvert.DeserializeObject<OperationRecord>(JsonConvert.SerializeObject(operation, s_settings), s_settings)!;
+    private static DocumentChange Upsert<T>(string kind, string id, T value) => new(kind, id, JsonConvert.SerializeObject(value, s_settings));
 
-    private void Save<T>(string kind, string id, T value) => _persistence?.Upsert(kind, id, JsonConvert.SerializeObject(value, s_settings));
+    private void Commit(params DocumentChange[] changes) => _persistence?.Commit(changes);
 
     private void Load()
     {
@@ -394,56 +438,121 @@ internal sealed class EmulatorStore : IDisposable
             _meta = JsonConvert.DeserializeObject<MetaRecord>(json, s_settings)!;
         }
 
-        // Resume: an operation in flight restarts its current step now, with this run's step duration.
-        var now = Now;
         foreach (var (_, json) in _persistence.Load(OperationKind))
         {
             var operation = JsonConvert.DeserializeObject<OperationRecord>(json, s_settings)!;
-            if (!operation.IsTerminal)
-            {
-                operation.PhaseStartedAt = now;
-                operation.Log.Add($"{Stamp(now)} Emulator restarted; {operation.OperationType} operation resumed in state {operation.State}.");
-                Save(OperationKind, operation.Id, operation);
-            }
-
             _operations[operation.Id] = operation;
         }
+
+        Recover();
     }
 
-    private void Seed()
+    /// <summary>
+    /// Repairs what an emulator that wrote statement by statement (before every mutation was one transaction) could
+    /// leave after a crash: an image whose operation was never written was never acknowledged (the 202 comes after the
+    /// writes), so it is dropped; counters that lag behind the records are raised. Then every operation in flight
+    /// restarts its current step now, with this run's step duration.
+    /// </summary>
+    private void Recover()
     {
-        var created = Now;
-        AddModel("sklearn-model", JObject.FromObject(new
+        var changes = new List<DocumentChange>();
+        foreach (var orphan in _images.Values.Where(i => !_operations.ContainsKey(i.OperationId)).ToList())
         {
-            framework = "ScikitLearn",
-            frameworkVersion = "1.3.2",
-            description = "Ridge regression model for demand forecasting.",
-            url = "aml://asset/0d6e4c1b2a3f4e5d8c9b7a6f5e4d3c2b",
-            mimeType = "application/octet-stream",
-            unpack = false,
-            createdTime = created,
-            modifiedTime = created,
-            runId = "forecast-train_1740816000_5c1d2e3f",
-            experimentName = "forecast-train",
-            kvTags = new Dictionary<string, string> { ["area"] = "forecasting" },
-            properties = new Dictionary<string, string> { ["accuracy"] = "0.93" },
-            datasets = new[] { new { name = "sales-history", id = "7b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" } },
-        }));
-        for (int i = 0; i < 2; i++)
-        {
-            AddModel("onnx-resnet", JObject.FromObject(new
-            {
-                framework = "Onnx",
-                frameworkVersion = "1.16",
-                description = "ResNet-50 image classifier.",
-                url = "aml://asset/6a1b2c3d4e5f40718293a4b5c6d7e8f9",
-                mimeType = "application/octet-stream",
-                unpack = false,
-                createdTime = created,
-                modifiedTime = created,
-                kvTags = new Dictionary<string, string> { ["area"] = "vision" },
-                properties = new Dictionary<string, string>(),
-            }));
+            _images.Remove(orphan.Id);
+            changes.Add(new DocumentChange(ImageKind, orphan.Id, null));
+            _recovered.Add($"Dropped image {orphan.Id}: its operation {orphan.OperationId} was never written, so its create was never acknowledged.");
         }
+
+        long highestSequence = _images.Values.Select(i => i.Sequence).Concat(_profiles.Values.Select(p => p.Sequence)).DefaultIfEmpty(0).Max();
+        bool metaChanged = highestSequence > _meta.Sequence;
+        _meta.Sequence = Math.Max(_meta.Sequence, highestSequence);
+        foreach (var image in _images.Values.Where(i => i.Version > _meta.LastImageVersions.GetValueOrDefault(i.Name)))
+        {
+            _meta.LastImageVersions[image.Name] = image.Version;
+            metaChanged = true;
+        }
+
+        if (metaChanged)
+        {
+            changes.Add(Upsert(MetaKind, "meta", _meta));
+        }
+
+        var now = Now;
+        foreach (var operation in _operations.Values.Where(o => !o.IsTerminal))
+        {
+            operation.PhaseStartedAt = now;
+            operation.Log.Add($"{Stamp(now)} Emulator restarted; {operation.OperationType} operation resumed in state {operation.State}.");
+            changes.Add(Upsert(OperationKind, operation.Id, operation));
+        }
+
+        Commit([.. changes]);
     }
+
+    /// <summary>The models registered at first start (<see cref="EmulatorOptions.SeedModels"/>).</summary>
+    private static class SeedModels
+    {
+        public static void AddTo(EmulatorStore store)
+        {
+            var created = store.Now;
+
+            // Registered from a training run: run, experiment and datasets are known, and the creator signed in as a
+            // guest of the tenant (identity provider and alternative security id are set).
+            var sklearn = Registered("sklearn-model", "ScikitLearn", "1.3.2", "Ridge regression model for demand forecasting.", "0d6e4c1b2a3f4e5d8c9b7a6f5e4d3c2b", "forecasting", created);
+            sklearn.RunId = "forecast-train_1740816000_5c1d2e3f";
+            sklearn.ExperimentName = "forecast-train";
+            sklearn.Properties = new Dictionary<string, string> { ["accuracy"] = "0.93" };
+            sklearn.Datasets = [new DatasetReference { Name = "sales-history", Id = "7b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" }];
+            sklearn.ResourceRequirements = new ContainerResourceRequirements { Cpu = 0.5, MemoryInGB = 1.0, Gpu = 0, Fpga = 0 };
+            sklearn.SampleInputData = "aml://dataset/3c2b1a0f-9e8d-4c7b-a6f5-e4d3c2b1a0f9";
+            sklearn.SampleOutputData = "aml://dataset/9f0a1b2c-3d4e-4f5a-8b7c-6d5e4f3a2b1c";
+            store.AddModel(sklearn, EmulatorUsers.Guest);
+
+            // Registered from uploaded files, not from a run: no run, experiment, datasets, requirements or samples.
+            // Version 2 is derived from version 1.
+            for (int version = 1; version <= 2; version++)
+            {
+                var onnx = Registered("onnx-resnet", "Onnx", "1.16", "ResNet-50 image classifier.", "6a1b2c3d4e5f40718293a4b5c6d7e8f9", "vision", created);
+                onnx.ParentModelId = version == 2 ? "onnx-resnet:1" : null;
+                onnx.DerivedModelIds = version == 1 ? ["onnx-resnet:2"] : null;
+                store.AddModel(onnx, EmulatorUsers.Member);
+            }
+        }
+
+        private static Model Registered(string name, string framework, string frameworkVersion, string description, string asset, string area, DateTimeOffset created) => new()
+        {
+            Name = name,
+            Framework = framework,
+            FrameworkVersion = frameworkVersion,
+            Description = description,
+            Url = $"aml://asset/{asset}",
+            MimeType = "application/octet-stream",
+            Unpack = false,
+            CreatedTime = created,
+            ModifiedTime = created,
+            KvTags = new Dictionary<string, string> { ["area"] = area },
+        };
+    }
+}
+
+/// <summary>The identities the emulator records as creators (a request's bearer token carries no claims here).</summary>
+internal static class EmulatorUsers
+{
+    private const string TenantId = "72f1a6c8-3b9e-4d0a-8c5f-1e2d3c4b5a69";
+
+    /// <summary>A member of the tenant: the creator of everything registered through the emulator's API.</summary>
+    public static User Member => Create("5e0c6a2f-8d1b-4f3e-9c7a-0b2d4f6e8a1c", "10032001A4C2E6F8", null, null, "Emulator User");
+
+    /// <summary>A guest signed in with a Microsoft account (identity provider and alternative security id set).</summary>
+    public static User Guest => Create("c41d7e9a-2f6b-4a80-b3e5-7d9f1a2c4e6b", "100320025F1B3D7A", "live.com", "1:live.com:00037FFE5A9C1D2B", "Guest Data Scientist");
+
+    private static User Create(string objectId, string puId, string? idp, string? altSecId, string name) => new()
+    {
+        UserObjectId = objectId,
+        UserPuId = puId,
+        UserIdp = idp,
+        UserAltSecId = altSecId,
+        UserIss = $"https://sts.windows.net/{TenantId}/",
+        UserTenantId = TenantId,
+        UserName = name,
+    };
 }

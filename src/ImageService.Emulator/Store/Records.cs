@@ -1,10 +1,14 @@
 using System;
 using System.Collections.Generic;
-using Newtonsoft.Json.Linq;
+using ImageService.Emulator.Contracts;
 
 namespace ImageService.Emulator.Store;
 
-/// <summary>An image as the emulator stores it (persisted as JSON).</summary>
+// Records are persisted as JSON and replaced, never changed in place, once they are in the store: a mutation works on a
+// copy, commits it to SQLite and only then swaps it in, so a reader always holds a complete, committed version.
+// Nested values use the DTOs generated from openapi/images.yaml, so what is stored is what is served.
+
+/// <summary>An image as the emulator stores it. Null where the service has no value (see the spec's nullable fields).</summary>
 internal sealed class ImageRecord
 {
     public string Name { get; set; } = "";
@@ -12,22 +16,22 @@ internal sealed class ImageRecord
     public string Id => $"{Name}:{Version}";
     public long Sequence { get; set; }
     public string? Description { get; set; }
-    public Dictionary<string, string> KvTags { get; set; } = new(StringComparer.Ordinal);
-    public Dictionary<string, string> Properties { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string>? KvTags { get; set; }
+    public Dictionary<string, string>? Properties { get; set; }
     public List<Dictionary<string, string>> TagHistory { get; set; } = [];
     public DateTimeOffset CreatedTime { get; set; }
     public DateTimeOffset ModifiedTime { get; set; }
     public string ImageType { get; set; } = "Docker";
     public string ImageFlavor { get; set; } = "WebApiContainer";
     public string CreationState { get; set; } = "NotStarted";
-    public JObject? Error { get; set; }
-    public List<string> ModelIds { get; set; } = [];
+    public ModelErrorResponse? Error { get; set; }
+    public List<string>? ModelIds { get; set; }
     public string? ImageLocation { get; set; }
     public string? ImageBuildLogUri { get; set; }
     public string OperationId { get; set; } = "";
     public string? DriverProgram { get; set; }
-    public JArray? Assets { get; set; }
-    public JObject? TargetRuntime { get; set; }
+    public List<ImageAsset>? Assets { get; set; }
+    public TargetRuntime? TargetRuntime { get; set; }
     public string? DockerFileUri { get; set; }
     public string? GeneratedDockerFileUri { get; set; }
 }
@@ -46,19 +50,19 @@ internal sealed class OperationRecord
     public string? ProfileName { get; set; }
     public string RequestId { get; set; } = "";
     public bool FailRequested { get; set; }
-    public JObject? Error { get; set; }
+    public ModelErrorResponse? Error { get; set; }
     public List<string> Log { get; set; } = [];
 
     public bool IsTerminal => State is "Succeeded" or "Failed" or "Cancelled" or "TimedOut";
 }
 
-/// <summary>A registered model.</summary>
+/// <summary>A registered model: the record as the spec's Model schema describes it.</summary>
 internal sealed class ModelRecord
 {
     public string Name { get; set; } = "";
     public long Version { get; set; }
     public string Id => $"{Name}:{Version}";
-    public JObject Body { get; set; } = [];
+    public Model Body { get; set; } = new();
 }
 
 /// <summary>A profile of an image.</summary>
@@ -72,8 +76,10 @@ internal sealed class ProfileRecord
     public string? InputData { get; set; }
     public string State { get; set; } = "NotStarted";
     public DateTimeOffset CreatedTime { get; set; }
-    public Dictionary<string, string> KvTags { get; set; } = new(StringComparer.Ordinal);
-    public Dictionary<string, string> Properties { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string>? KvTags { get; set; }
+    public Dictionary<string, string>? Properties { get; set; }
+    public ModelErrorResponse? Error { get; set; }
+    public string? ErrorLogs { get; set; }
 }
 
 /// <summary>Counters that must survive a restart.</summary>

@@ -4,7 +4,13 @@ using Microsoft.Data.Sqlite;
 
 namespace ImageService.Emulator.Store;
 
-/// <summary>Write-through persistence of the store: one table of JSON documents keyed by kind and id.</summary>
+/// <summary>One document to write (<see cref="Json"/>) or delete (<see cref="Json"/> null) in a <see cref="SqlitePersistence.Commit"/>.</summary>
+internal readonly record struct DocumentChange(string Kind, string Id, string? Json);
+
+/// <summary>
+/// Persistence of the store: one table of JSON documents keyed by kind and id. Every mutation of the store is one
+/// <see cref="Commit"/>, one SQLite transaction: all of its documents are written, or none is.
+/// </summary>
 internal sealed class SqlitePersistence : IDisposable
 {
     private readonly SqliteConnection _connection;
@@ -13,9 +19,17 @@ internal sealed class SqlitePersistence : IDisposable
     {
         var builder = new SqliteConnectionStringBuilder { DataSource = file, Pooling = false, Mode = SqliteOpenMode.ReadWriteCreate };
         _connection = new SqliteConnection(builder.ToString());
-        _connection.Open();
-        Execute("PRAGMA journal_mode=WAL;");
-        Execute("CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id));");
+        try
+        {
+            _connection.Open();
+            Execute("PRAGMA journal_mode=WAL;");
+            Execute("CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id));");
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
     }
 
     public IReadOnlyList<(string Id, string Json)> Load(string kind)
@@ -33,23 +47,31 @@ internal sealed class SqlitePersistence : IDisposable
         return result;
     }
 
-    public void Upsert(string kind, string id, string json)
+    /// <summary>Writes every change in one transaction; on any failure none of them is written and the exception propagates.</summary>
+    public void Commit(IReadOnlyList<DocumentChange> changes)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "INSERT INTO documents (kind, id, json) VALUES ($kind, $id, $json) ON CONFLICT (kind, id) DO UPDATE SET json = excluded.json;";
-        command.Parameters.AddWithValue("$kind", kind);
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$json", json);
-        command.ExecuteNonQuery();
-    }
+        using var transaction = _connection.BeginTransaction();
+        foreach (var change in changes)
+        {
+            using var command = _connection.CreateCommand();
+            command.Transaction = transaction;
+            command.Parameters.AddWithValue("$kind", change.Kind);
+            command.Parameters.AddWithValue("$id", change.Id);
+            if (change.Json is null)
+            {
+                command.CommandText = "DELETE FROM documents WHERE kind = $kind AND id = $id;";
+            }
+            else
+            {
+                command.CommandText = "INSERT INTO documents (kind, id, json) VALUES ($kind, $id, $json) ON CONFLICT (kind, id) DO UPDATE SET json = excluded.json;";
+                command.Parameters.AddWithValue("$json", change.Json);
+            }
 
-    public void Delete(string kind, string id)
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "DELETE FROM documents WHERE kind = $kind AND id = $id;";
-        command.Parameters.AddWithValue("$kind", kind);
-        command.Parameters.AddWithValue("$id", id);
-        command.ExecuteNonQuery();
+            command.ExecuteNonQuery();
+        }
+
+        // Disposing without Commit rolls the whole transaction back.
+        transaction.Commit();
     }
 
     public void Dispose() => _connection.Dispose();

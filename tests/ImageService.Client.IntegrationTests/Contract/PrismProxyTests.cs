@@ -76,6 +76,21 @@ public sealed class PrismProxyTests : IAsyncLifetime
         request.KvTags = new Dictionary<string, string> { ["emulator.build"] = "fail" };
         failures.AddRange(await ExpectErrorAsync(() => client.CreateImageAsync(request), "a failed build"));
 
+        // Records with nulls, as the service sends them (Prism checks each null against the spec's nullable fields):
+        // an image still building, one created with nothing optional (no description, tags, models, assets, runtime),
+        // the failed one, an FPGA one, and models with a run and without one (expand).
+        CreateImageOperation building = await client.StartCreateImageAsync(new DockerImageRequest { Name = "proxy-bare", ImageFlavor = ImageFlavor.WebApiContainer });
+        AsyncOperationStatus justStarted = await building.UpdateStatusAsync();
+        ImageResponseBase stillBuilding = await client.GetImageAsync(justStarted.ResourceLocation!.Split('/')[^1]);
+        ImageResponseBase bare = await building.WaitForCompletionAsync();
+        ImageResponseBase failedImage = await client.GetImageAsync("proxy-other:1");
+        ImageResponseBase fpga = await client.CreateImageAsync(new DockerImageRequest { Name = "proxy-fpga", ImageFlavor = ImageFlavor.AccelContainer, ModelIds = ["onnx-resnet:1", "onnx-resnet:2"] });
+        var expanded = new List<ImageResponseBase>();
+        await foreach (ImageResponseBase image in client.ListImagesAsync(new ImageListOptions { Expand = true, PageSize = 2 }))
+        {
+            expanded.Add(image);
+        }
+
         // Read: get, list with every filter, paging through nextLink, the operation.
         string firstId = first.Id!;
         ImageResponseBase got = await client.GetImageAsync(firstId);
@@ -114,16 +129,29 @@ public sealed class PrismProxyTests : IAsyncLifetime
         }
 
         ProfileResponse gotProfile = await client.GetProfileAsync(firstId, profile.Name!);
+        var failingProfile = await client.StartCreateProfileAsync(firstId, new ProfileRequestBase { Name = "proxy-failing", KvTags = new Dictionary<string, string> { ["emulator.profile"] = "fail" } });
+        failures.AddRange(await ExpectErrorAsync(() => failingProfile.WaitForCompletionAsync(), "a failed profiling run"));
+        ProfileResponse failedProfile = await client.GetProfileAsync(firstId, "proxy-failing");
 
         bool deleted = await client.DeleteImageAsync(second.Id!);
         bool deletedAgain = await client.DeleteImageAsync(second.Id!);
 
         Assert.Equal(firstId, got.Id);
         Assert.Equal("proxy-image:1,proxy-image:2", string.Join(",", listed.Select(i => i.Id)));
-        Assert.Equal(3, all.Count);
+        Assert.Equal(5, all.Count);
+        Assert.Null(stillBuilding.ImageLocation);
+        Assert.Null(bare.Description);
+        Assert.Null(bare.KvTags);
+        Assert.NotNull(failedImage.Error);
+        Assert.IsType<FPGADockerImageResponse>(fpga);
+        Assert.Equal(5, expanded.Count);
+        Assert.Contains(expanded.SelectMany(i => i.ModelDetails ?? []), m => m.RunId is null && m.CreatedBy is not null);
+        Assert.Contains(expanded.SelectMany(i => i.ModelDetails ?? []), m => m.RunId is not null && m.CreatedBy is not null);
+        Assert.NotNull(failedProfile.Error);
+        Assert.Null(failedProfile.RecommendedCpu);
         Assert.Equal(AsyncOperationState.Succeeded, operation.State);
         Assert.Equal("proxy-profile", gotProfile.Name);
-        Assert.Single(profiles);
+        Assert.Single(profiles); // listed before the failing profile was created
         Assert.True(deleted);
         Assert.False(deletedAgain);
 

@@ -29,6 +29,9 @@ public sealed class SoakTests
         await using ImageServiceEmulator emulator = await ImageServiceEmulator.StartAsync(new EmulatorOptions
         {
             BuildStepDuration = TimeSpan.FromMilliseconds(10),
+
+            // The fault counts below read the request log: keep all of this run's requests (about 7,000), not the default window.
+            RequestLogCapacity = 100_000,
             Faults =
             {
                 Seed = 20261128,
@@ -72,6 +75,7 @@ public sealed class SoakTests
         Figures.Set("soak", "duplicates", duplicates);
         Figures.Set("soak", "lostUpdates", lostUpdates);
 
+        Assert.Equal(emulator.RequestCount, emulator.Requests.Count); // the log kept every request the counts above read
         Assert.Empty(failures);
         Assert.Equal(Operations, completed);
         Assert.Equal(0, duplicates);

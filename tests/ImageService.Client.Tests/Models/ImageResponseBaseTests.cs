@@ -149,7 +149,7 @@ public class ImageResponseBaseTests
         json["digest"] = "sha256:0f1e2d";
         json["tags"] = new JArray("legacy");
         json["targetRuntime"]!["gpuCount"] = 2;
-        ((JObject)json["modelDetails"]![0]!)["resourceRequirements"] = new JObject { ["cpu"] = 0.5 };
+        ((JObject)json["modelDetails"]![0]!)["lineage"] = new JObject { ["source"] = "registry" };
         json["error"]!["correlation"] = new JObject { ["requestId"] = "r-1" };
         json["error"]!["innerError"] = new JObject { ["code"] = "Deep" };
 
