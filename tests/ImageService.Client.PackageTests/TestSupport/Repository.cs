@@ -1,26 +1,13 @@
-using System;
 using System.IO;
 using System.Reflection;
+using ImageService.Client.IntegrationTests.TestSupport;
 
 namespace ImageService.Client.PackageTests.TestSupport;
 
-/// <summary>Paths in the repository this test assembly was built from.</summary>
+/// <summary>Paths in the repository this test assembly was built from (its root found as the integration tests find it).</summary>
 internal static class Repository
 {
-    private static readonly Lazy<string> s_root = new(() =>
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Client.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Client.sln above {AppContext.BaseDirectory}.");
-    });
-
-    public static string Root => s_root.Value;
+    public static string Root => RepoPaths.Root;
 
     public static string Readme => Path.Combine(Root, "README.md");
 
