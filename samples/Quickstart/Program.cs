@@ -182,22 +182,23 @@ internal static class Program
     private static async Task<ImageResponseBase> CreateAndWaitAsync(
         ImageServiceClient client, DockerImageRequest request, Stopwatch started, Action<string>? onTick, CancellationToken cancellationToken)
     {
+        AsyncOperationState? lastState = null;
+        void ShowState(string operationId, AsyncOperationState? state)
+        {
+            onTick?.Invoke($"{state} ({started.Elapsed.TotalSeconds:0.0} s)");
+            if (state != lastState)
+            {
+                lastState = state;
+                AnsiConsole.MarkupLineInterpolated($"         {started.Elapsed.TotalSeconds,5:0.0} s  operation {operationId}: {state}");
+            }
+        }
+
         #region Snippet:CreateAndWait
         CreateImageOperation operation = await client.StartCreateImageAsync(request, cancellationToken);
 
         // Progress reports every state the service goes through; the operation id alone is enough to resume later
         // (client.GetCreateImageOperation(operation.Id)), even from another process.
-        AsyncOperationState? lastState = null;
-        var progress = new Progress<AsyncOperationStatus>(s =>
-        {
-            onTick?.Invoke($"{s.State} ({started.Elapsed.TotalSeconds:0.0} s)");
-            if (s.State != lastState)
-            {
-                lastState = s.State;
-                AnsiConsole.MarkupLineInterpolated($"         {started.Elapsed.TotalSeconds,5:0.0} s  operation {operation.Id}: {s.State}");
-            }
-        });
-
+        var progress = new Progress<AsyncOperationStatus>(status => ShowState(operation.Id, status.State));
         ImageResponseBase built = await operation.WaitForCompletionAsync(progress, cancellationToken);
         #endregion
         return built;

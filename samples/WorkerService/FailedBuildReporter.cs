@@ -45,7 +45,7 @@ public sealed partial class FailedBuildReporter(
             catch (ImageServiceException ex)
             {
                 // Transient faults were already retried by the client's resilience pipeline; this one is worth a human's look.
-                LogScanFailed(ex.Status, ex.ErrorCode, ex.Message);
+                LogScanFailed(ex.Message);
             }
 
             if (options.Value.RunOnce)
@@ -79,6 +79,6 @@ public sealed partial class FailedBuildReporter(
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Scanned {Scanned} images, {Failed} with a failed build")]
     private partial void LogScanCompleted(int scanned, int failed);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Scanning images failed ({Status} {ErrorCode}): {Reason}")]
-    private partial void LogScanFailed(int status, string? errorCode, string reason);
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Scanning images failed: {Reason}")]
+    private partial void LogScanFailed(string reason);
 }

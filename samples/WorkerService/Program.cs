@@ -1,15 +1,33 @@
 // A generic-host worker: the ImageService client registered from configuration, its options validated at start-up, and a
 // hosted service that reports images whose build failed, with their build-log URIs.
+//
+//   dotnet run --project samples/WorkerService -- --emulator --once
+//
+// --emulator starts the emulator in process, with two sample images (one whose build failed), and points the client at
+// it; --once scans once and exits. Without --emulator, appsettings.json points at the standalone emulator
+// (dotnet run --project src/ImageService.Emulator); for Azure, set the ImageService section to your workspace.
 using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
 using Azure.Core;
 using Azure.Identity;
 using ImageService.Client;
+using ImageService.Emulator;
 using ImageService.Samples.WorkerService;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+// The two switches are this sample's own; the rest of the command line is configuration (--ImageService:Endpoint=...).
+bool useEmulator = args.Contains("--emulator");
+bool once = args.Contains("--once");
+HostApplicationBuilder builder = Host.CreateApplicationBuilder([.. args.Where(a => a is not ("--emulator" or "--once"))]);
+if (once)
+{
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["FailedBuildReporter:RunOnce"] = "true" });
+}
 
 #region Snippet:RegisterClient
 // Endpoint, subscription, resource group, workspace, retries and timeouts come from the "ImageService" section
@@ -22,12 +40,22 @@ builder.Services
 builder.Services.Configure<ImageServiceClientOptions>(options => options.Credential ??= new DefaultAzureCredential());
 #endregion
 
-// Against a local emulator (dotnet run --project src/ImageService.Emulator), pass --EmulatorToken=emulator-token.
+// Against the standalone emulator, pass --EmulatorToken=emulator-token (or keep it in appsettings.json).
 if (builder.Configuration["EmulatorToken"] is { Length: > 0 } emulatorToken)
 {
-    builder.Services.PostConfigure<ImageServiceClientOptions>(options =>
-        options.Credential = DelegatedTokenCredential.Create((_, _) => new AccessToken(emulatorToken, DateTimeOffset.MaxValue)));
+    builder.Services.PostConfigure<ImageServiceClientOptions>(options => options.Credential = EmulatorCredential(emulatorToken));
 }
+
+await using ImageServiceEmulator? emulator = useEmulator ? await StartEmulatorWithSampleImagesAsync() : null;
+if (emulator is not null)
+{
+    builder.Services.PostConfigure<ImageServiceClientOptions>(options => PointAt(options, emulator));
+}
+
+// One line per failed scan: the scan's own error line already says what the client's retries ended with, so the
+// client's per-attempt warnings and Polly's records (its last failed attempt is an error, with the exception's stack
+// trace) stay out of this worker's log. Lower these levels to see every attempt.
+builder.Logging.AddFilter("ImageService.Client", LogLevel.Error).AddFilter("Polly", LogLevel.None);
 
 builder.Services
     .AddOptions<FailedBuildReporterOptions>()
@@ -39,3 +67,40 @@ builder.Services.AddHostedService<FailedBuildReporter>();
 // Bad options (a missing endpoint, a retry count of 50, an attempt timeout above the total timeout…) stop the host here,
 // with a message that names the option and its value, instead of failing on the first request.
 await builder.Build().RunAsync();
+
+static TokenCredential EmulatorCredential(string token) =>
+    DelegatedTokenCredential.Create((_, _) => new AccessToken(token, DateTimeOffset.MaxValue));
+
+static void PointAt(ImageServiceClientOptions options, ImageServiceEmulator emulator)
+{
+    options.Endpoint = emulator.BaseAddress;
+    options.SubscriptionId = emulator.SubscriptionId;
+    options.ResourceGroup = emulator.ResourceGroup;
+    options.Workspace = emulator.Workspace;
+    options.Credential = EmulatorCredential(emulator.AccessToken);
+}
+
+// Something for the reporter to find: one image that built, one whose build failed.
+static async Task<ImageServiceEmulator> StartEmulatorWithSampleImagesAsync()
+{
+    ImageServiceEmulator emulator = await ImageServiceEmulator.StartAsync();
+    var options = new ImageServiceClientOptions();
+    PointAt(options, emulator);
+    var client = new ImageServiceClient(options);
+    await client.CreateImageAsync(new DockerImageRequest { Name = "worker-sample" });
+    try
+    {
+        // The emulator fails the build of an image tagged emulator.build=fail.
+        await client.CreateImageAsync(new DockerImageRequest
+        {
+            Name = "worker-sample-broken",
+            KvTags = new Dictionary<string, string> { ["emulator.build"] = "fail" },
+        });
+    }
+    catch (ImageServiceException)
+    {
+        // Expected: that build fails.
+    }
+
+    return emulator;
+}

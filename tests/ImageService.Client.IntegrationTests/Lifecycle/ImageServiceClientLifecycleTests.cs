@@ -42,6 +42,17 @@ public sealed class ImageServiceClientLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateImageAsync_RequestWithNameOnly_BuildsAWebApiContainer()
+    {
+        ImageResponseBase image = await Client.CreateImageAsync(new DockerImageRequest { Name = "lifecycle-defaults" });
+
+        Assert.IsType<DockerImageResponse>(image);
+        Assert.Equal(ImageFlavor.WebApiContainer, image.ImageFlavor);
+        Assert.Equal(ImageType.Docker, image.ImageType);
+        Assert.Equal(AsyncOperationState.Succeeded, image.CreationState);
+    }
+
+    [Fact]
     public async Task WaitForCompletionAsync_WithProgress_ReportsStatesUpToSucceeded()
     {
         CreateImageOperation operation = await Client.StartCreateImageAsync(Request("lifecycle-progress"));

@@ -44,6 +44,30 @@ public class DockerImageRequestTests
         Assert.True(JToken.DeepEquals(expected, written), $"Unexpected body:\n{written}");
     }
 
+    [Fact]
+    public void Serialize_NewRequestWithNameOnly_SendsWebApiContainerDocker()
+    {
+        var request = new DockerImageRequest { Name = "loan-scorer" };
+
+        JObject written = ModelJson.WriteToJObject(request);
+
+        Assert.Equal(ImageFlavor.WebApiContainer, request.ImageFlavor);
+        Assert.Equal(ImageType.Docker, request.ImageType);
+        JObject expected = JObject.Parse("""{ "name": "loan-scorer", "imageType": "Docker", "imageFlavor": "WebApiContainer" }""");
+        Assert.True(JToken.DeepEquals(expected, written), $"Unexpected body:\n{written}");
+    }
+
+    [Fact]
+    public void Serialize_FlavorAndTypeSet_SendsThoseInsteadOfTheDefaults()
+    {
+        var request = new DockerImageRequest { Name = "fpga-scorer", ImageFlavor = ImageFlavor.AccelContainer, ImageType = null };
+
+        JObject written = ModelJson.WriteToJObject(request);
+
+        Assert.Equal("AccelContainer", (string?)written["imageFlavor"]);
+        Assert.False(written.ContainsKey("imageType"));
+    }
+
     [Theory]
     [InlineData("ab")]
     [InlineData("this-name-is-far-too-long-for-the-service")]

@@ -141,6 +141,12 @@ public class SeedRecordTests
             return "$" + reference.ToString().Split('/')[^1];
         }
 
+        // A described reference: OpenAPI 3.0 ignores a description beside $ref, so it wraps the $ref in a one-item allOf.
+        if (schema.Children.TryGetValue("allOf", out YamlNode? allOf) && allOf is YamlSequenceNode { Children.Count: 1 } single)
+        {
+            return Describe((YamlMappingNode)single[0]);
+        }
+
         string type = schema["type"].ToString();
         return type switch
         {

@@ -183,7 +183,7 @@ public class CreateImageOperationTests
 
         Assert.Equal("img:3", image.Id);
         Assert.Equal(HttpMethod.Post, stub.Requests[0].Method);
-        Assert.Equal("""{"name":"img","imageFlavor":"WebApiContainer"}""", stub.Requests[0].Body);
+        Assert.Equal("""{"name":"img","imageType":"Docker","imageFlavor":"WebApiContainer"}""", stub.Requests[0].Body);
     }
 
     [Fact]
