@@ -75,8 +75,9 @@ internal sealed class ImageServiceClientFactory : IImageServiceClientFactory
             string registered = _registrations.Names.Count == 0
                 ? "none"
                 : string.Join(", ", _registrations.Names.Order(StringComparer.Ordinal).Select(n => n.Length == 0 ? "(no name)" : $"'{n}'"));
-            throw new InvalidOperationException(
-                $"No ImageServiceClient is registered under the name '{name}' (registered: {registered}). Register it with services.AddImageServiceClient(\"{name}\", ...).");
+            throw new InvalidOperationException(name.Length == 0
+                ? $"No ImageServiceClient is registered without a name (registered: {registered}). Register it with services.AddImageServiceClient(...), or create a named one."
+                : $"No ImageServiceClient is registered under the name '{name}' (registered: {registered}). Register it with services.AddImageServiceClient(\"{name}\", ...).");
         }
 
         return new ImageServiceClient(_httpClientFactory.CreateClient(ImageServiceClientRegistrations.HttpClientName(name)), _options.Get(name));

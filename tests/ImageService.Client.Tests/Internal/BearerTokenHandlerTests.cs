@@ -68,6 +68,7 @@ public class BearerTokenHandlerTests
 
         Assert.Equal(401, ex.Status);
         Assert.Equal(2, stub.Count);
+        Assert.Equal(new string?[] { null, Claims }, clients.Credential.Contexts.Select(c => c.Claims));
     }
 
     [Theory]
