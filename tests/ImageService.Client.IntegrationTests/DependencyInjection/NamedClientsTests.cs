@@ -86,10 +86,7 @@ public sealed class NamedClientsTests : IAsyncLifetime
 
     private static void UseEmulator(ImageServiceClientOptions options, ImageServiceEmulator emulator, StaticTokenCredential credential)
     {
-        options.Endpoint = emulator.BaseAddress;
-        options.SubscriptionId = emulator.SubscriptionId;
-        options.ResourceGroup = emulator.ResourceGroup;
-        options.Workspace = emulator.Workspace;
+        ClientHost.UseEmulator(options, emulator);
         options.Credential = credential;
         ClientHost.Fast(options);
     }

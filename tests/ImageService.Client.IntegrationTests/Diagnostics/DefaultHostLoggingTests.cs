@@ -28,11 +28,7 @@ public sealed class DefaultHostLoggingTests
         builder.Logging.AddProvider(logs);
         builder.Services.AddImageServiceClient(options =>
         {
-            options.Endpoint = emulator.BaseAddress;
-            options.SubscriptionId = emulator.SubscriptionId;
-            options.ResourceGroup = emulator.ResourceGroup;
-            options.Workspace = emulator.Workspace;
-            options.Credential = new StaticTokenCredential(emulator.AccessToken);
+            ClientHost.UseEmulator(options, emulator);
             options.PollingInterval = TimeSpan.FromMilliseconds(20);
         });
         using IHost host = builder.Build();

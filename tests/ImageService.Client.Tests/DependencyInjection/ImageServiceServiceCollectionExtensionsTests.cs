@@ -19,13 +19,7 @@ public class ImageServiceServiceCollectionExtensionsTests
         var services = new ServiceCollection();
         services.AddImageServiceClient(o =>
         {
-            o.Endpoint = new Uri(TestClients.Endpoint);
-            o.SubscriptionId = "sub-1";
-            o.ResourceGroup = "rg-1";
-            o.Workspace = "ws-1";
-            o.Credential = clients.Credential;
-            o.TimeProvider = clients.Time;
-            o.BaseDelay = TimeSpan.Zero;
+            clients.Apply(o);
             configure?.Invoke(o);
         }).ConfigurePrimaryHttpMessageHandler(() => stub);
         return services.BuildServiceProvider();
@@ -136,13 +130,9 @@ public class ImageServiceServiceCollectionExtensionsTests
 
     private static void Named(ImageServiceClientOptions options, TestClients clients, string endpoint, string workspace)
     {
+        clients.Apply(options);
         options.Endpoint = new Uri(endpoint);
-        options.SubscriptionId = "sub-1";
-        options.ResourceGroup = "rg-1";
         options.Workspace = workspace;
-        options.Credential = clients.Credential;
-        options.TimeProvider = clients.Time;
-        options.BaseDelay = TimeSpan.Zero;
     }
 
     [Fact]

@@ -56,16 +56,7 @@ public class ImageServiceDiagnosticsTests
         var stub = clients.Stub((_, i) => i == 0 ? TestHandlerStub.Status(HttpStatusCode.ServiceUnavailable) : TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson()));
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        services.AddImageServiceClient(o =>
-        {
-            o.Endpoint = new Uri(TestClients.Endpoint);
-            o.SubscriptionId = "sub-1";
-            o.ResourceGroup = "rg-1";
-            o.Workspace = "ws-1";
-            o.Credential = clients.Credential;
-            o.TimeProvider = clients.Time;
-            o.BaseDelay = TimeSpan.Zero;
-        }).ConfigurePrimaryHttpMessageHandler(() => stub);
+        services.AddImageServiceClient(clients.Apply).ConfigurePrimaryHttpMessageHandler(() => stub);
         using ServiceProvider provider = services.BuildServiceProvider();
 
         await provider.GetRequiredService<ImageServiceClient>().GetImageAsync("img:1");

@@ -31,13 +31,7 @@ public class AccessTokenCacheTests
         clients.Time.Advance(TimeSpan.FromMinutes(2)); // past RefreshOn, 49 minutes before expiry
         await client.GetImageAsync("img:1");
         await Eventually.WaitUntilAsync(() => clients.Credential.Minted == 2, "the background refresh to mint token-2");
-        await Eventually.WaitUntilAsync(
-            async () =>
-            {
-                await client.GetImageAsync("img:1");
-                return stub.Requests[^1].Header("Authorization") == "Bearer token-2";
-            },
-            "a request with the refreshed token");
+        await UntilSentWithAsync(client, stub, "Bearer token-2");
 
         Assert.Equal(1, callsBeforeRefreshOn);
         Assert.Equal(2, clients.Credential.Calls);
@@ -68,13 +62,7 @@ public class AccessTokenCacheTests
         Assert.All(stub.Requests, r => Assert.Equal("Bearer token-1", r.Header("Authorization")));
 
         network.SetResult();
-        await Eventually.WaitUntilAsync(
-            async () =>
-            {
-                await client.GetImageAsync("img:1");
-                return stub.Requests[^1].Header("Authorization") == "Bearer token-2";
-            },
-            "a request with the refreshed token");
+        await UntilSentWithAsync(client, stub, "Bearer token-2");
         Assert.Equal(2, clients.Credential.Calls);
         Assert.Equal(2, clients.Credential.Minted);
     }
@@ -122,13 +110,7 @@ public class AccessTokenCacheTests
         clients.Time.Advance(TimeSpan.FromSeconds(31));
         clients.Credential.Failure = null;
         await client.GetImageAsync("img:1"); // the retry delay is over: refresh again, in the background
-        await Eventually.WaitUntilAsync(
-            async () =>
-            {
-                await client.GetImageAsync("img:1");
-                return stub.Requests[^1].Header("Authorization") == "Bearer token-2";
-            },
-            "a request with the refreshed token");
+        await UntilSentWithAsync(client, stub, "Bearer token-2");
 
         FakeLogRecord warning = Assert.Single(logs.Collector.GetSnapshot(), r => r.Id.Id == 9);
         Assert.Equal(LogLevel.Warning, warning.Level);
@@ -158,4 +140,14 @@ public class AccessTokenCacheTests
         Assert.Equal("img:1", image.Id);
         Assert.Equal("Bearer token-1", Assert.Single(stub.Requests).Header("Authorization"));
     }
+
+    /// <summary>Calls until a request carries <paramref name="authorization"/>: the background refresh has landed.</summary>
+    private static Task UntilSentWithAsync(ImageServiceClient client, TestHandlerStub stub, string authorization) =>
+        Eventually.WaitUntilAsync(
+            async () =>
+            {
+                await client.GetImageAsync("img:1");
+                return stub.Requests[^1].Header("Authorization") == authorization;
+            },
+            "a request with the refreshed token");
 }
