@@ -56,6 +56,7 @@ public class AccessTokenCacheTests
         // A bound against a hang, not a speed: a cache that made callers wait for the refresh would wait for the gate,
         // which opens only after this line.
         await Task.WhenAll(calls).WaitAsync(Eventually.HangBound);
+        await Eventually.WaitUntilAsync(() => clients.Credential.Calls >= 2, "the background refresh to ask the credential"); // it runs on the thread pool
         Assert.Equal(2, clients.Credential.Calls); // the first token, then one refresh for all 64 calls
         Assert.Equal(1, clients.Credential.Minted); // that refresh is still held at the gate
         Assert.Equal(65, stub.Count);

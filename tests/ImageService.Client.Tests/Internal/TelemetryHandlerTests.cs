@@ -104,4 +104,38 @@ public class TelemetryHandlerTests
         Assert.Equal(2, stub.Count);
         Assert.Equal(stub.Requests[0].Header("x-ms-client-request-id"), stub.Requests[1].Header("x-ms-client-request-id"));
     }
+
+    [Fact]
+    public async Task CircuitBreaker_OpensAndCloses_LoggedOnceEach()
+    {
+        var clients = new TestClients();
+        using var logs = new FakeLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        bool healthy = false;
+        var stub = clients.Stub((_, _) => healthy ? TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson()) : TestHandlerStub.Status(HttpStatusCode.ServiceUnavailable));
+        ImageServiceClient client = clients.Create(stub, o =>
+        {
+            o.MaxRetryAttempts = 0;
+            o.CircuitBreakerMinimumThroughput = 2;
+            o.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(5);
+        }, factory);
+
+        for (int i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<ImageServiceException>(() => client.GetImageAsync("img:1"));
+        }
+
+        healthy = true;
+        clients.Time.Advance(TimeSpan.FromSeconds(6)); // past the break: the next call is the trial
+        await client.GetImageAsync("img:1");
+
+        IReadOnlyList<FakeLogRecord> records = logs.Collector.GetSnapshot();
+        FakeLogRecord opened = Assert.Single(records, r => r.Id.Id == 10);
+        FakeLogRecord closed = Assert.Single(records, r => r.Id.Id == 11);
+        Assert.Equal(LogLevel.Warning, opened.Level);
+        Assert.Contains("(503)", opened.Message, StringComparison.Ordinal);
+        Assert.Contains("for 5000 ms", opened.Message, StringComparison.Ordinal);
+        Assert.Equal(LogLevel.Information, closed.Level);
+        Assert.Equal(3, stub.Count); // the third call failed at once, without a request
+    }
 }
