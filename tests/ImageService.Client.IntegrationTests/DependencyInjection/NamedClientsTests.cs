@@ -88,7 +88,7 @@ public sealed class NamedClientsTests : IAsyncLifetime
     {
         ClientHost.UseEmulator(options, emulator);
         options.Credential = credential;
-        ClientHost.Fast(options);
+        options.PollingInterval = TimeSpan.FromMilliseconds(20); // the default timeouts stay: a create is not retried after a timeout
     }
 
     private static DockerImageRequest Request(string name) => new()
