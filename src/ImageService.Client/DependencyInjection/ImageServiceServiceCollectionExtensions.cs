@@ -1,7 +1,9 @@
 using System;
+using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using ImageService.Client;
+using ImageService.Client.DependencyInjection;
 using ImageService.Client.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,54 +12,87 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers <see cref="ImageServiceClient"/> as a typed client of <c>IHttpClientFactory</c>.</summary>
+/// <summary>
+/// Registers <see cref="ImageServiceClient"/> over <c>IHttpClientFactory</c>: one client without a name (resolved as
+/// <see cref="ImageServiceClient"/>), and any number of named ones (resolved with <see cref="IImageServiceClientFactory"/>
+/// or as keyed services).
+/// </summary>
 public static class ImageServiceServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="ImageServiceClient"/>, configured by <paramref name="configure"/>, with options validated at start.</summary>
+    /// <summary>Registers the <see cref="ImageServiceClient"/> without a name, configured by <paramref name="configure"/>, with options validated at start.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options.</param>
     /// <returns>The builder of the underlying <c>HttpClient</c>, to add handlers or configure the primary handler.</returns>
-    public static IHttpClientBuilder AddImageServiceClient(this IServiceCollection services, Action<ImageServiceClientOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<ImageServiceClientOptions>().Configure(configure);
-        return AddCore(services);
-    }
+    /// <exception cref="InvalidOperationException">The client without a name is already registered.</exception>
+    public static IHttpClientBuilder AddImageServiceClient(this IServiceCollection services, Action<ImageServiceClientOptions> configure) =>
+        AddImageServiceClient(services, Options.Options.DefaultName, configure);
 
-    /// <summary>Registers <see cref="ImageServiceClient"/>, bound to <paramref name="configuration"/>, with options validated at start.</summary>
+    /// <summary>Registers the <see cref="ImageServiceClient"/> without a name, bound to <paramref name="configuration"/>, with options validated at start.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section holding the options (for example <c>Endpoint</c>, <c>SubscriptionId</c>, <c>MaxRetryAttempts</c>).</param>
     /// <returns>The builder of the underlying <c>HttpClient</c>, to add handlers or configure the primary handler.</returns>
+    /// <exception cref="InvalidOperationException">The client without a name is already registered.</exception>
     /// <remarks>A credential cannot come from configuration: set <see cref="ImageServiceClientOptions.Credential"/> with <c>services.Configure</c>.</remarks>
-    public static IHttpClientBuilder AddImageServiceClient(this IServiceCollection services, IConfiguration configuration)
+    public static IHttpClientBuilder AddImageServiceClient(this IServiceCollection services, IConfiguration configuration) =>
+        AddImageServiceClient(services, Options.Options.DefaultName, configuration);
+
+    /// <summary>
+    /// Registers an <see cref="ImageServiceClient"/> named <paramref name="name"/>, configured by
+    /// <paramref name="configure"/>, with its own options (validated at start), handler chain, circuit breaker and token cache.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The name, for <see cref="IImageServiceClientFactory.CreateClient"/> and as the service key (<c>[FromKeyedServices("staging")]</c>); the empty string registers the client without a name.</param>
+    /// <param name="configure">Sets the options of this name.</param>
+    /// <returns>The builder of the name's <c>HttpClient</c>, to add handlers or configure the primary handler.</returns>
+    /// <exception cref="InvalidOperationException">A client is already registered under <paramref name="name"/>.</exception>
+    public static IHttpClientBuilder AddImageServiceClient(this IServiceCollection services, string name, Action<ImageServiceClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ImageServiceClientOptions>().Bind(configuration);
-        return AddCore(services);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddCore(services, name, options => options.Configure(configure));
     }
 
-    private static IHttpClientBuilder AddCore(IServiceCollection services)
+    /// <summary>
+    /// Registers an <see cref="ImageServiceClient"/> named <paramref name="name"/>, bound to
+    /// <paramref name="configuration"/>, with its own options (validated at start), handler chain, circuit breaker and token cache.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The name, for <see cref="IImageServiceClientFactory.CreateClient"/> and as the service key (<c>[FromKeyedServices("staging")]</c>); the empty string registers the client without a name.</param>
+    /// <param name="configuration">The section holding the options of this name (for example <c>ImageService:Staging</c>).</param>
+    /// <returns>The builder of the name's <c>HttpClient</c>, to add handlers or configure the primary handler.</returns>
+    /// <exception cref="InvalidOperationException">A client is already registered under <paramref name="name"/>.</exception>
+    /// <remarks>A credential cannot come from configuration: set it with <c>services.Configure&lt;ImageServiceClientOptions&gt;(name, ...)</c>.</remarks>
+    public static IHttpClientBuilder AddImageServiceClient(this IServiceCollection services, string name, IConfiguration configuration)
     {
-        services.AddOptions<ImageServiceClientOptions>()
-            .PostConfigure<IServiceProvider>((options, provider) =>
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddCore(services, name, options => options.Bind(configuration));
+    }
+
+    private static IHttpClientBuilder AddCore(IServiceCollection services, string name, Action<OptionsBuilder<ImageServiceClientOptions>> bind)
+    {
+        Registrations(services).Add(name); // throws on a second registration of the name, before anything is added
+
+        OptionsBuilder<ImageServiceClientOptions> options = services.AddOptions<ImageServiceClientOptions>(name);
+        bind(options);
+        options
+            .PostConfigure<IServiceProvider>((o, provider) =>
             {
-                options.LoggerFactory ??= provider.GetService<ILoggerFactory>();
-                options.TimeProvider ??= provider.GetService<TimeProvider>();
+                o.LoggerFactory ??= provider.GetService<ILoggerFactory>();
+                o.TimeProvider ??= provider.GetService<TimeProvider>();
             })
-            .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImageServiceClientOptions>, ImageServiceClientOptionsValidator>());
-        services.TryAddSingleton(provider => new ImageServiceHttpPipeline.Shared(provider.GetRequiredService<IOptions<ImageServiceClientOptions>>().Value));
+        services.TryAddSingleton<ImageServiceClientStates>();
+        services.TryAddSingleton<IImageServiceClientFactory, ImageServiceClientFactory>();
 
-        IHttpClientBuilder builder = services.AddHttpClient<ImageServiceClient, ImageServiceClient>((HttpClient httpClient, IServiceProvider provider) =>
-            new ImageServiceClient(httpClient, provider.GetRequiredService<IOptions<ImageServiceClientOptions>>().Value));
-
+        IHttpClientBuilder builder = services.AddHttpClient(ImageServiceClientRegistrations.HttpClientName(name));
         builder.ConfigureHttpClient((provider, httpClient) =>
         {
-            ImageServiceClientOptions options = provider.GetRequiredService<IOptions<ImageServiceClientOptions>>().Value;
-            if (options.Endpoint is { IsAbsoluteUri: true } endpoint)
+            ImageServiceClientOptions current = provider.GetRequiredService<IOptionsMonitor<ImageServiceClientOptions>>().Get(name);
+            if (current.Endpoint is { IsAbsoluteUri: true } endpoint)
             {
                 httpClient.BaseAddress = ImageServiceHttpPipeline.NormalizeEndpoint(endpoint);
             }
@@ -68,16 +103,8 @@ public static class ImageServiceServiceCollectionExtensions
 
         foreach (ImageServiceHttpPipeline.Stage stage in ImageServiceHttpPipeline.Stages)
         {
-            if (stage == ImageServiceHttpPipeline.Stage.Resilience)
-            {
-                builder.AddResilienceHandler(ImageServiceResilience.PipelineName, (pipeline, context) =>
-                    ImageServiceHttpPipeline.ConfigureResilience(pipeline, context.ServiceProvider.GetRequiredService<ImageServiceHttpPipeline.Shared>()));
-            }
-            else
-            {
-                builder.AddHttpMessageHandler(provider =>
-                    ImageServiceHttpPipeline.CreateHandler(stage, provider.GetRequiredService<ImageServiceHttpPipeline.Shared>()));
-            }
+            builder.AddHttpMessageHandler(provider =>
+                ImageServiceHttpPipeline.CreateHandler(stage, provider.GetRequiredService<ImageServiceClientStates>().Get(name)));
         }
 
         // IHttpClientFactory's default logging handlers put every request header, Authorization included, into the
@@ -87,6 +114,30 @@ public static class ImageServiceServiceCollectionExtensions
 
         // Never follow redirects: a redirect would carry the Authorization header past the origin check.
         builder.ConfigurePrimaryHttpMessageHandler(() => ImageServiceHttpPipeline.CreateTransport());
+
+        // Transient, like a typed client: each resolution wraps a new HttpClient over the name's pooled handlers.
+        if (name.Length == 0)
+        {
+            services.AddTransient(provider => provider.GetRequiredService<IImageServiceClientFactory>().CreateClient(name));
+        }
+        else
+        {
+            services.AddKeyedTransient(name, (provider, _) => provider.GetRequiredService<IImageServiceClientFactory>().CreateClient(name));
+        }
+
         return builder;
+    }
+
+    private static ImageServiceClientRegistrations Registrations(IServiceCollection services)
+    {
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(ImageServiceClientRegistrations) && !d.IsKeyedService)?.ImplementationInstance
+            is ImageServiceClientRegistrations existing)
+        {
+            return existing;
+        }
+
+        var registrations = new ImageServiceClientRegistrations();
+        services.AddSingleton(registrations);
+        return registrations;
     }
 }

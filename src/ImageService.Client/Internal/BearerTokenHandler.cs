@@ -11,8 +11,14 @@ namespace ImageService.Client.Internal;
 
 /// <summary>
 /// Adds the bearer token, but only to the endpoint's origin or an allowed one, and never over plain http except to
-/// loopback. On a 401 it fetches a fresh token and resends once.
+/// loopback. A 401 with a Continuous Access Evaluation challenge (<c>error="insufficient_claims"</c>) is answered once:
+/// a token is acquired for the claims the service asks for and the request is resent. Any other 401 goes back to the
+/// caller: the credential would hand back the token it has cached, so resending would only cost a request.
 /// </summary>
+/// <remarks>
+/// A credential that fails (<c>AuthenticationFailedException</c>, <c>CredentialUnavailableException</c>, anything but a
+/// cancellation) surfaces as <see cref="ImageServiceException"/> with the credential's exception inside.
+/// </remarks>
 internal sealed class BearerTokenHandler : DelegatingHandler
 {
     private readonly AccessTokenCache? _tokens;
@@ -44,18 +50,32 @@ internal sealed class BearerTokenHandler : DelegatingHandler
                 $"Refusing to send the image service token over plain http to {OriginPolicy.Origin(uri)}: use https (http is allowed only for a loopback host).");
         }
 
-        string token = await _tokens.GetTokenAsync(rejected: null, cancellationToken).ConfigureAwait(false);
+        string token = await GetTokenAsync(_tokens, claims: null, request, cancellationToken).ConfigureAwait(false);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        if (response.StatusCode != HttpStatusCode.Unauthorized || ClaimsChallenge.GetClaims(response) is not { } claims)
         {
             return response;
         }
 
-        Log.RetryingUnauthorized(_logger, request.Method.Method, UrlRedactor.Redact(uri));
+        Log.ClaimsChallenge(_logger, request.Method.Method, UrlRedactor.Redact(uri));
         response.Dispose();
-        string fresh = await _tokens.GetTokenAsync(rejected: token, cancellationToken).ConfigureAwait(false);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fresh);
+        string challenged = await GetTokenAsync(_tokens, claims, request, cancellationToken).ConfigureAwait(false);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", challenged);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<string> GetTokenAsync(AccessTokenCache tokens, string? claims, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await tokens.GetTokenAsync(claims, RequestContext.GetClientRequestId(request), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new ImageServiceException(
+                $"The token for the image service could not be acquired from {tokens.Credential.GetType().Name}: {ex.Message}",
+                ex);
+        }
     }
 }

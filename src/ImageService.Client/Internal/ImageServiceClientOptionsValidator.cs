@@ -6,7 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace ImageService.Client.Internal;
 
-/// <summary>Rules that DataAnnotations cannot express: ranges with the offending value, and rules across options.</summary>
+/// <summary>
+/// Every rule on the options, for both construction paths: the DataAnnotations (required settings), ranges with the
+/// offending value, and rules across options. The failures of a named client start with its name.
+/// </summary>
 internal sealed class ImageServiceClientOptionsValidator : IValidateOptions<ImageServiceClientOptions>
 {
     private static readonly TimeSpan s_maxTimeSpan = TimeSpan.FromDays(1);
@@ -14,7 +17,36 @@ internal sealed class ImageServiceClientOptionsValidator : IValidateOptions<Imag
     public ValidateOptionsResult Validate(string? name, ImageServiceClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        List<string> failures = Failures(options);
+        if (failures.Count > 0 && !string.IsNullOrEmpty(name))
+        {
+            failures = failures.ConvertAll(f => Invariant($"Client '{name}': {f}"));
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The same rules, for a client built without dependency injection.</summary>
+    public static void ThrowIfInvalid(ImageServiceClientOptions options)
+    {
+        List<string> failures = Failures(options);
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(ImageServiceClientOptions), failures);
+        }
+    }
+
+    private static List<string> Failures(ImageServiceClientOptions options)
+    {
         var failures = new List<string>();
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            foreach (ValidationResult result in results)
+            {
+                failures.Add(result.ErrorMessage ?? "ImageServiceClientOptions is invalid.");
+            }
+        }
 
         if (options.Endpoint is { } endpoint)
         {
@@ -96,32 +128,7 @@ internal sealed class ImageServiceClientOptionsValidator : IValidateOptions<Imag
             failures.Add(Invariant($"ImageServiceClientOptions.MaxResponseBytes ({options.MaxResponseBytes}) must be greater than 0."));
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    /// <summary>DataAnnotations and the rules above, for a client built without dependency injection.</summary>
-    public static void ThrowIfInvalid(ImageServiceClientOptions options)
-    {
-        var failures = new List<string>();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            foreach (ValidationResult result in results)
-            {
-                failures.Add(result.ErrorMessage ?? "ImageServiceClientOptions is invalid.");
-            }
-        }
-
-        ValidateOptionsResult custom = new ImageServiceClientOptionsValidator().Validate(Options.DefaultName, options);
-        if (custom.Failed)
-        {
-            failures.AddRange(custom.Failures);
-        }
-
-        if (failures.Count > 0)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(ImageServiceClientOptions), failures);
-        }
+        return failures;
     }
 
     private static void CheckRange(List<string> failures, string name, TimeSpan value, TimeSpan min)

@@ -9,9 +9,9 @@ using Polly;
 namespace ImageService.Client.Internal;
 
 /// <summary>
-/// The handler chain, defined once for both construction paths, outermost first. The DI path maps
-/// <see cref="Stage.Resilience"/> to <c>AddResilienceHandler</c> and every other stage to <c>AddHttpMessageHandler</c>;
-/// the standalone path maps it to <c>new ResilienceHandler(pipeline)</c>. Both use <see cref="ImageServiceResilience"/>.
+/// The handler chain, defined once for both construction paths, outermost first: the DI path adds each stage with
+/// <c>AddHttpMessageHandler</c>, the standalone path chains them over its own transport. Both build every stage with
+/// <see cref="CreateHandler"/> from the state of one client registration (<see cref="Shared"/>).
 /// </summary>
 internal static class ImageServiceHttpPipeline
 {
@@ -31,8 +31,12 @@ internal static class ImageServiceHttpPipeline
     public static IReadOnlyList<Stage> Stages { get; } =
         [Stage.ClientRequestId, Stage.Telemetry, Stage.Resilience, Stage.Authentication, Stage.ResponseSizeLimit];
 
-    /// <summary>The state shared by the handlers of one client registration (the token cache outlives handler rotation).</summary>
-    internal sealed class Shared : IDisposable
+    /// <summary>
+    /// The state of one client registration (one name, through dependency injection) that outlives the handlers
+    /// <c>IHttpClientFactory</c> rotates: the token cache and the resilience pipeline, whose circuit breaker counts the
+    /// failures of this registration alone.
+    /// </summary>
+    internal sealed class Shared
     {
         public Shared(ImageServiceClientOptions options)
         {
@@ -41,6 +45,7 @@ internal static class ImageServiceHttpPipeline
             Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LoggerCategory);
             Origins = new OriginPolicy(options);
             Tokens = AccessTokenCache.Create(options, TimeProvider, Logger);
+            Resilience = ImageServiceResilience.Build(options, TimeProvider, Logger);
         }
 
         public ImageServiceClientOptions Options { get; }
@@ -53,20 +58,18 @@ internal static class ImageServiceHttpPipeline
 
         public AccessTokenCache? Tokens { get; }
 
-        public void Dispose() => Tokens?.Dispose();
+        public ResiliencePipeline<HttpResponseMessage> Resilience { get; }
     }
 
     public static DelegatingHandler CreateHandler(Stage stage, Shared shared) => stage switch
     {
         Stage.ClientRequestId => new ClientRequestIdHandler(),
         Stage.Telemetry => new TelemetryHandler(shared.Logger, shared.TimeProvider),
+        Stage.Resilience => new ResilienceHandler(shared.Resilience),
         Stage.Authentication => new BearerTokenHandler(shared.Tokens, shared.Origins, shared.Logger),
         Stage.ResponseSizeLimit => new ResponseSizeLimitHandler(shared.Options.MaxResponseBytes),
-        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "The resilience stage is built by its own path."),
+        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "Unknown stage."),
     };
-
-    public static void ConfigureResilience(ResiliencePipelineBuilder<HttpResponseMessage> builder, Shared shared) =>
-        ImageServiceResilience.Configure(builder, shared.Options, shared.TimeProvider, shared.Logger);
 
     /// <summary>
     /// The standalone chain over <paramref name="transport"/>: every stage, or only <paramref name="stages"/> (in the
@@ -78,9 +81,7 @@ internal static class ImageServiceHttpPipeline
         HttpMessageHandler inner = transport;
         for (int i = stages.Count - 1; i >= 0; i--)
         {
-            DelegatingHandler handler = stages[i] == Stage.Resilience
-                ? new ResilienceHandler(ImageServiceResilience.Build(shared.Options, shared.TimeProvider, shared.Logger))
-                : CreateHandler(stages[i], shared);
+            DelegatingHandler handler = CreateHandler(stages[i], shared);
             handler.InnerHandler = inner;
             inner = handler;
         }

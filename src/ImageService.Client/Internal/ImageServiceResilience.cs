@@ -16,14 +16,17 @@ using Polly.Timeout;
 namespace ImageService.Client.Internal;
 
 /// <summary>
-/// The one definition of the resilience pipeline, used by both the DI path (<c>AddResilienceHandler</c>) and the
-/// standalone constructor (<c>new ResilienceHandler(pipeline)</c>): total timeout, then retry, then circuit breaker,
-/// then attempt timeout.
+/// The one definition of the resilience pipeline, built once per client registration (so each named client has its own
+/// circuit breaker) and run by <c>new ResilienceHandler(pipeline)</c> on both the DI and the standalone path: total
+/// timeout, then retry, then circuit breaker, then attempt timeout.
 /// </summary>
+/// <remarks>
+/// The SDK records its retries itself (log event 4 and the <c>imageservice.client.request.retries</c> counter, with the
+/// request's method and redacted path) and attaches no Polly telemetry, so that each retry is recorded once and Polly's
+/// per-attempt Information lines never reach a default host.
+/// </remarks>
 internal static class ImageServiceResilience
 {
-    public const string PipelineName = "ImageService.Client";
-
     public static ResiliencePipeline<HttpResponseMessage> Build(ImageServiceClientOptions options, TimeProvider timeProvider, ILogger logger)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
@@ -54,10 +57,7 @@ internal static class ImageServiceResilience
                     HttpRequestMessage? request = args.Context.GetRequestMessage();
                     string method = request?.Method.Method ?? string.Empty;
                     ImageServiceDiagnostics.Retries.Add(1, new System.Collections.Generic.KeyValuePair<string, object?>("http.request.method", method));
-                    string outcome = args.Outcome.Exception?.GetType().Name
-                        ?? ((int?)args.Outcome.Result?.StatusCode)?.ToString(CultureInfo.InvariantCulture)
-                        ?? "unknown";
-                    Log.Retrying(logger, method, UrlRedactor.Redact(request?.RequestUri), args.AttemptNumber + 1, outcome, args.RetryDelay.TotalMilliseconds);
+                    Log.Retrying(logger, method, UrlRedactor.Redact(request?.RequestUri), args.AttemptNumber + 1, Describe(args.Outcome), args.RetryDelay.TotalMilliseconds);
                     return default;
                 },
             });
@@ -71,10 +71,26 @@ internal static class ImageServiceResilience
             SamplingDuration = options.CircuitBreakerSamplingDuration,
             BreakDuration = options.CircuitBreakerBreakDuration,
             ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+            OnOpened = args =>
+            {
+                Log.CircuitOpened(logger, Describe(args.Outcome), args.BreakDuration.TotalMilliseconds);
+                return default;
+            },
+            OnClosed = _ =>
+            {
+                Log.CircuitClosed(logger);
+                return default;
+            },
         });
 
         builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = options.AttemptTimeout });
     }
+
+    /// <summary>An outcome as logged: the exception's type name or the status code.</summary>
+    internal static string Describe(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception?.GetType().Name
+        ?? ((int?)outcome.Result?.StatusCode)?.ToString(CultureInfo.InvariantCulture)
+        ?? "unknown";
 
     internal static bool IsTransientStatus(HttpStatusCode status) =>
         (int)status is 408 or 429 or 500 or 502 or 503 or 504;

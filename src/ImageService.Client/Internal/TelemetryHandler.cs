@@ -9,7 +9,12 @@ using Microsoft.Extensions.Logging;
 
 namespace ImageService.Client.Internal;
 
-/// <summary>Logs and measures each HTTP call (all its retries included): method, redacted path, status, attempts, duration.</summary>
+/// <summary>
+/// Logs and measures each HTTP call (all its retries included): method, redacted path, status, attempts, duration. A
+/// call is logged at Debug (a facade call can make several, and a default host logs at Information); a call that ends in
+/// an error the caller did not ask about (a status the client retries, after the retries ran out, or a refused
+/// credential) or in an exception is logged at Warning. Retries themselves are logged by the retry strategy.
+/// </summary>
 internal sealed class TelemetryHandler : DelegatingHandler
 {
     private readonly ILogger _logger;
@@ -25,18 +30,31 @@ internal sealed class TelemetryHandler : DelegatingHandler
     {
         string method = request.Method.Method;
 
-        // Redacting costs two allocations per request: only when one of this handler's messages can be written.
-        bool logs = _logger.IsEnabled(LogLevel.Debug) || _logger.IsEnabled(LogLevel.Information) || _logger.IsEnabled(LogLevel.Warning);
-        string path = logs ? UrlRedactor.Redact(request.RequestUri) : string.Empty;
+        // Redacting costs two allocations per request: only when a message is written. Every call is logged at Debug
+        // only; a default host (Information) redacts nothing unless a call ends in a warning.
+        bool debug = _logger.IsEnabled(LogLevel.Debug);
+        string? path = debug ? UrlRedactor.Redact(request.RequestUri) : null;
         string id = RequestContext.GetClientRequestId(request);
         long start = _timeProvider.GetTimestamp();
-        Log.Sending(_logger, method, path, id);
+        if (debug)
+        {
+            Log.Sending(_logger, method, path!, id);
+        }
+
         try
         {
             HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             double ms = _timeProvider.GetElapsedTime(start).TotalMilliseconds;
             int status = (int)response.StatusCode;
-            Log.Received(_logger, method, path, status, Math.Max(1, RequestContext.GetAttempts(request)), ms, id);
+            if (IsError(status))
+            {
+                Log.ErrorResponse(_logger, method, path ?? UrlRedactor.Redact(request.RequestUri), status, Attempts(request), ms, id);
+            }
+            else if (debug)
+            {
+                Log.Received(_logger, method, path!, status, Attempts(request), ms, id);
+            }
+
             if (ImageServiceDiagnostics.RequestDuration.Enabled) // the tags box the status code: only when someone listens
             {
                 ImageServiceDiagnostics.RequestDuration.Record(
@@ -50,7 +68,7 @@ internal sealed class TelemetryHandler : DelegatingHandler
         catch (Exception ex)
         {
             double ms = _timeProvider.GetElapsedTime(start).TotalMilliseconds;
-            Log.Failed(_logger, method, path, Math.Max(1, RequestContext.GetAttempts(request)), ms, id, ex.GetType().Name);
+            Log.Failed(_logger, method, path ?? UrlRedactor.Redact(request.RequestUri), Attempts(request), ms, id, ex.GetType().Name);
             ImageServiceDiagnostics.RequestDuration.Record(
                 ms / 1000,
                 new KeyValuePair<string, object?>("http.request.method", method),
@@ -58,4 +76,9 @@ internal sealed class TelemetryHandler : DelegatingHandler
             throw;
         }
     }
+
+    /// <summary>401, 403, and what the retry strategy treats as transient (408, 429, 5xx): statuses that mean trouble, not an answer.</summary>
+    internal static bool IsError(int status) => status is 401 or 403 or 408 or 429 or >= 500;
+
+    private static int Attempts(HttpRequestMessage request) => Math.Max(1, RequestContext.GetAttempts(request));
 }

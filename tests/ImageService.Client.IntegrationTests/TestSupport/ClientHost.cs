@@ -44,14 +44,21 @@ internal sealed class ClientHost : IDisposable
         Uri? endpoint = null) =>
         Create(options =>
         {
+            UseEmulator(options, emulator);
             options.Endpoint = endpoint ?? emulator.BaseAddress;
-            options.SubscriptionId = emulator.SubscriptionId;
-            options.ResourceGroup = emulator.ResourceGroup;
-            options.Workspace = emulator.Workspace;
-            options.Credential = new StaticTokenCredential(emulator.AccessToken);
             Fast(options);
             configure?.Invoke(options);
         }, handlers, loggerProvider);
+
+    /// <summary>The emulator's endpoint and workspace, and a credential that issues its token.</summary>
+    public static void UseEmulator(ImageServiceClientOptions options, ImageServiceEmulator emulator)
+    {
+        options.Endpoint = emulator.BaseAddress;
+        options.SubscriptionId = emulator.SubscriptionId;
+        options.ResourceGroup = emulator.ResourceGroup;
+        options.Workspace = emulator.Workspace;
+        options.Credential = new StaticTokenCredential(emulator.AccessToken);
+    }
 
     public static ClientHost Create(
         Action<ImageServiceClientOptions> configure,

@@ -19,13 +19,7 @@ public class ImageServiceServiceCollectionExtensionsTests
         var services = new ServiceCollection();
         services.AddImageServiceClient(o =>
         {
-            o.Endpoint = new Uri(TestClients.Endpoint);
-            o.SubscriptionId = "sub-1";
-            o.ResourceGroup = "rg-1";
-            o.Workspace = "ws-1";
-            o.Credential = clients.Credential;
-            o.TimeProvider = clients.Time;
-            o.BaseDelay = TimeSpan.Zero;
+            clients.Apply(o);
             configure?.Invoke(o);
         }).ConfigurePrimaryHttpMessageHandler(() => stub);
         return services.BuildServiceProvider();
@@ -132,5 +126,161 @@ public class ImageServiceServiceCollectionExtensionsTests
         Assert.Equal(1, provider.GetRequiredService<IOptions<ImageServiceClientOptions>>().Value.MaxRetryAttempts);
         Assert.Equal("https://configured.example.test/modelmanagement/v1.0/subscriptions/sub-c/resourceGroups/rg-c/providers/Microsoft.MachineLearningServices/workspaces/ws-c/images/img%3A1", stub.Requests.Single().Uri.GetLeftPart(UriPartial.Path));
         Assert.Null(stub.Requests[0].Header("Authorization"));
+    }
+
+    private static void Named(ImageServiceClientOptions options, TestClients clients, string endpoint, string workspace)
+    {
+        clients.Apply(options);
+        options.Endpoint = new Uri(endpoint);
+        options.Workspace = workspace;
+    }
+
+    [Fact]
+    public async Task AddImageServiceClient_TwoNames_EachHasItsOwnOptionsChainAndTokenCache()
+    {
+        var staging = new TestClients();
+        var production = new TestClients();
+        var stagingStub = staging.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson("staged:1")));
+        var productionStub = production.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson("live:1")));
+        var services = new ServiceCollection();
+        services.AddImageServiceClient("staging", o => Named(o, staging, "https://staging.example.test", "ws-staging"))
+            .ConfigurePrimaryHttpMessageHandler(() => stagingStub);
+        services.AddImageServiceClient("production", o => Named(o, production, "https://production.example.test", "ws-production"))
+            .ConfigurePrimaryHttpMessageHandler(() => productionStub);
+        using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        IImageServiceClientFactory factory = provider.GetRequiredService<IImageServiceClientFactory>();
+        ImageResponseBase staged = await factory.CreateClient("staging").GetImageAsync("staged:1");
+        ImageResponseBase live = await provider.GetRequiredKeyedService<ImageServiceClient>("production").GetImageAsync("live:1");
+        await factory.CreateClient("staging").GetImageAsync("staged:1");
+
+        Assert.Equal("staged:1", staged.Id);
+        Assert.Equal("live:1", live.Id);
+        Assert.All(stagingStub.Requests, r => Assert.StartsWith("https://staging.example.test/modelmanagement/v1.0/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.MachineLearningServices/workspaces/ws-staging/", r.Uri.AbsoluteUri, StringComparison.Ordinal));
+        Assert.Equal("https://production.example.test/modelmanagement/v1.0/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.MachineLearningServices/workspaces/ws-production/images/live%3A1", Assert.Single(productionStub.Requests).Uri.AbsoluteUri);
+        Assert.Equal(2, stagingStub.Count);
+        Assert.Equal(1, staging.Credential.Calls); // one token cache per name, shared by every client of that name
+        Assert.Equal(1, production.Credential.Calls);
+        Assert.Null(provider.GetService<ImageServiceClient>()); // no client was registered without a name
+    }
+
+    [Fact]
+    public async Task AddImageServiceClient_TwoNames_EachHasItsOwnCircuitBreaker()
+    {
+        var clients = new TestClients();
+        var failingStub = clients.Stub((_, _) => TestHandlerStub.Status(HttpStatusCode.InternalServerError));
+        var healthyStub = clients.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson()));
+        void Breaker(ImageServiceClientOptions o)
+        {
+            o.MaxRetryAttempts = 0;
+            o.CircuitBreakerMinimumThroughput = 2;
+            o.CircuitBreakerFailureRatio = 0.5;
+        }
+
+        var services = new ServiceCollection();
+        services.AddImageServiceClient("failing", o => { Named(o, clients, "https://failing.example.test", "ws-1"); Breaker(o); })
+            .ConfigurePrimaryHttpMessageHandler(() => failingStub);
+        services.AddImageServiceClient("healthy", o => { Named(o, clients, "https://healthy.example.test", "ws-1"); Breaker(o); })
+            .ConfigurePrimaryHttpMessageHandler(() => healthyStub);
+        using ServiceProvider provider = services.BuildServiceProvider();
+        IImageServiceClientFactory factory = provider.GetRequiredService<IImageServiceClientFactory>();
+
+        for (int i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<ImageServiceException>(() => factory.CreateClient("failing").GetImageAsync("img:1"));
+        }
+
+        var open = await Assert.ThrowsAsync<ImageServiceException>(() => factory.CreateClient("failing").GetImageAsync("img:1"));
+        ImageResponseBase image = await factory.CreateClient("healthy").GetImageAsync("img:1");
+
+        Assert.IsType<Polly.CircuitBreaker.BrokenCircuitException>(open.InnerException);
+        Assert.Equal("img:1", image.Id);
+        Assert.Equal(1, healthyStub.Count);
+    }
+
+    [Fact]
+    public void AddImageServiceClient_SameNameTwice_ThrowsAtRegistration()
+    {
+        var clients = new TestClients();
+        var services = new ServiceCollection();
+        services.AddImageServiceClient("staging", o => Named(o, clients, TestClients.Endpoint, "ws-1"));
+        int registered = services.Count;
+
+        var ex = Assert.Throws<InvalidOperationException>(() => services.AddImageServiceClient("staging", o => Named(o, clients, TestClients.Endpoint, "ws-2")));
+
+        Assert.Contains("AddImageServiceClient was called twice for the ImageServiceClient named 'staging'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("services.Configure<ImageServiceClientOptions>(\"staging\", ...)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(registered, services.Count); // nothing half-registered
+    }
+
+    [Fact]
+    public void AddImageServiceClient_UnnamedTwice_ThrowsAtRegistration()
+    {
+        var services = new ServiceCollection();
+        services.AddImageServiceClient(new ConfigurationBuilder().Build());
+
+        var ex = Assert.Throws<InvalidOperationException>(() => services.AddImageServiceClient(o => o.Workspace = "ws-2"));
+
+        Assert.Contains("the ImageServiceClient registered without a name", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("services.AddImageServiceClient(\"name\", ...)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CreateClient_UnregisteredName_ThrowsListingTheRegisteredNames()
+    {
+        var clients = new TestClients();
+        var services = new ServiceCollection();
+        services.AddImageServiceClient(o => Named(o, clients, TestClients.Endpoint, "ws-1"));
+        services.AddImageServiceClient("staging", o => Named(o, clients, TestClients.Endpoint, "ws-1"));
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IImageServiceClientFactory>().CreateClient("production"));
+
+        Assert.Contains("No ImageServiceClient is registered under the name 'production' (registered: (no name), 'staging')", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateOnStart_NamedClientWithBadOptions_FailsNamingTheClient()
+    {
+        var clients = new TestClients();
+        var services = new ServiceCollection();
+        services.AddImageServiceClient("good", o => Named(o, clients, TestClients.Endpoint, "ws-1"));
+        services.AddImageServiceClient("bad", o =>
+        {
+            Named(o, clients, TestClients.Endpoint, "ws-1");
+            o.Workspace = null;
+            o.MaxRetryAttempts = 42;
+        });
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal("bad", ex.OptionsName);
+        Assert.Contains("Client 'bad': ImageServiceClientOptions.Workspace is required.", ex.Failures);
+        Assert.Contains("Client 'bad': ImageServiceClientOptions.MaxRetryAttempts (42) must be between 0 and 10.", ex.Failures);
+    }
+
+    [Fact]
+    public async Task AddImageServiceClient_NamedFromConfiguration_BindsThatSection()
+    {
+        var stub = new TestClients().Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson()));
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ImageService:Staging:Endpoint"] = "https://staging.example.test",
+            ["ImageService:Staging:SubscriptionId"] = "sub-s",
+            ["ImageService:Staging:ResourceGroup"] = "rg-s",
+            ["ImageService:Staging:Workspace"] = "ws-s",
+            ["ImageService:Staging:MaxRetryAttempts"] = "2",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddImageServiceClient("staging", configuration.GetSection("ImageService:Staging")).ConfigurePrimaryHttpMessageHandler(() => stub);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        await provider.GetRequiredService<IImageServiceClientFactory>().CreateClient("staging").GetImageAsync("img:1");
+
+        Assert.Equal(2, provider.GetRequiredService<IOptionsMonitor<ImageServiceClientOptions>>().Get("staging").MaxRetryAttempts);
+        Assert.StartsWith("https://staging.example.test/modelmanagement/v1.0/subscriptions/sub-s/resourceGroups/rg-s/", Assert.Single(stub.Requests).Uri.AbsoluteUri, StringComparison.Ordinal);
     }
 }

@@ -19,19 +19,22 @@ public sealed class TestClients
 
     public ImageServiceClientOptions Options(Action<ImageServiceClientOptions>? configure = null, ILoggerFactory? loggerFactory = null)
     {
-        var options = new ImageServiceClientOptions
-        {
-            Endpoint = new Uri(Endpoint),
-            SubscriptionId = "sub-1",
-            ResourceGroup = "rg-1",
-            Workspace = "ws-1",
-            Credential = Credential,
-            TimeProvider = Time,
-            BaseDelay = TimeSpan.Zero,
-            LoggerFactory = loggerFactory,
-        };
+        var options = new ImageServiceClientOptions { LoggerFactory = loggerFactory };
+        Apply(options);
         configure?.Invoke(options);
         return options;
+    }
+
+    /// <summary>The test settings (endpoint, workspace, this fake credential and clock, no back-off), for a DI registration too.</summary>
+    public void Apply(ImageServiceClientOptions options)
+    {
+        options.Endpoint = new Uri(Endpoint);
+        options.SubscriptionId = "sub-1";
+        options.ResourceGroup = "rg-1";
+        options.Workspace = "ws-1";
+        options.Credential = Credential;
+        options.TimeProvider = Time;
+        options.BaseDelay = TimeSpan.Zero;
     }
 
     public ImageServiceClient Create(TestHandlerStub stub, Action<ImageServiceClientOptions>? configure = null, ILoggerFactory? loggerFactory = null) =>
