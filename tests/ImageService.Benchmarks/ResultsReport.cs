@@ -44,6 +44,9 @@ public sealed class ResultsReport
         Evaluate();
     }
 
+    /// <summary>A note to print at the top of RESULTS.md, for example that a run on a busy machine is provisional.</summary>
+    public const string NoteVariable = "IMAGESERVICE_BENCH_NOTE";
+
     private static CultureInfo Inv => CultureInfo.InvariantCulture;
 
     public string Headline() => string.Join(Environment.NewLine, _rows.Select(r => $"{r.Name}: {r.Measured} -> {r.Ratio} (target {r.Target}: {r.Verdict})"));
@@ -57,6 +60,12 @@ public sealed class ResultsReport
             ? "Smoke run (`dotnet pwsh ./build.ps1 bench-smoke`): one dry invocation each; the numbers mean nothing, the run proves the suite works."
             : "Written by `dotnet pwsh ./build.ps1 bench` (tests/ImageService.Benchmarks). Every comparison runs side by side in one process, against an in-process Kestrel server on 127.0.0.1 returning fixed, realistic bodies (a Docker image with two full `modelDetails` records, about 2.5 KB).");
         md.AppendLine();
+        if (Environment.GetEnvironmentVariable(NoteVariable) is { Length: > 0 } note)
+        {
+            md.AppendLine($"> **{note}**");
+            md.AppendLine();
+        }
+
         md.AppendLine(string.Create(Inv, $"Run: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC."));
         md.AppendLine();
         md.AppendLine("## Machine");
@@ -399,7 +408,7 @@ public sealed class ResultsReport
         md.AppendLine();
         md.AppendLine("The peers' credential answers at once and the Refit, NSwag and Kiota set-ups ask it for a token on every request (as such code usually does, relying on Azure.Identity's cache); a real credential costs more per call there, so these figures lean the peers' way. The SDK and Azure.Core cache the token themselves.");
         md.AppendLine();
-        md.AppendLine("Interleaved (`Peers/PeerComparison.cs`): in each round every client makes a short batch of calls in turn, the order rotating from round to round; each figure is the median over the rounds. CPU time is the process's (`Environment.CpuUsage`: every thread, the in-process server's included, alike for every client), and so are allocated bytes. \"SDK ÷ client\" above 1 means the SDK is slower, busier or heavier; for throughput, below 1 means the SDK serves fewer requests.");
+        md.AppendLine("Interleaved (`Peers/PeerComparison.cs`): in each round every client makes a short batch of calls in turn, the order rotating from round to round. Wall time and throughput are medians over the rounds. CPU time is the process's (`Environment.CpuUsage`: every thread, the in-process server's included, alike for every client), and so are allocated bytes; both are totals over all rounds divided by the calls, so garbage collections count. \"SDK ÷ client\" above 1 means the SDK is slower, busier or heavier; for throughput, below 1 means the SDK serves fewer requests.");
         foreach (PeerComparison.Results results in new[] { _peersOneCore, _peersTwoCores }.OfType<PeerComparison.Results>())
         {
             PeerComparison.Settings settings = results.Settings;

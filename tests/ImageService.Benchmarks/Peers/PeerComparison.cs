@@ -11,10 +11,12 @@ namespace ImageService.Benchmarks.Peers;
 
 /// <summary>
 /// The SDK against the floor and the peers, interleaved: in each round every client makes a short batch of calls in
-/// turn (the order rotates each round), so drift in this shared machine's speed hits them alike; each figure is the
-/// median over the rounds. Per call it records wall time, process CPU time (<see cref="Environment.CpuUsage"/>: every
-/// thread of this process, the in-process server's included, the same for every client) and allocated bytes (the
-/// whole process, server included). Run on two cores in the main process, and on one core in a child process started
+/// turn (the order rotates each round), so drift in this shared machine's speed hits them alike. Wall time per call
+/// and throughput are medians over the rounds (the scheduler's outliers ignored). Process CPU time
+/// (<see cref="Environment.CpuUsage"/>: every thread of this process, the in-process server's included, the same for
+/// every client) and allocated bytes (the whole process, server included) are totals over all rounds divided by the
+/// calls: CPU time is not stretched by other processes, and a garbage collection counts in whichever batch it falls,
+/// which over many rounds is in proportion to what each client allocates. Run on two cores in the main process, and on one core in a child process started
 /// under <c>taskset -c 0</c> (<see cref="OneCore"/>), where a client's CPU cannot hide in the other core's idle time.
 /// </summary>
 public static class PeerComparison
@@ -30,7 +32,7 @@ public static class PeerComparison
         public static readonly Settings Smoke = new(GetRounds: 3, GetBatch: 2, PageRounds: 1, PageBatch: 1, ConcurrentRounds: 1, ConcurrentRoundMilliseconds: 1, WarmupCalls: 5);
     }
 
-    /// <summary>One client's medians in one scenario. Per call: microseconds and bytes; throughput in requests per second.</summary>
+    /// <summary>One client in one scenario. Per call: microseconds and bytes; throughput in requests per second.</summary>
     public sealed record Row(string Client, double WallMicroseconds, double CpuMicroseconds, double AllocatedBytes, double RequestsPerSecond);
 
     public sealed record Scenario(string Name, IReadOnlyList<Row> Rows)
@@ -119,7 +121,7 @@ public static class PeerComparison
         }
     }
 
-    private readonly record struct Sample(double Wall, double Cpu, double Bytes, double Rps);
+    private readonly record struct Sample(long Calls, double Wall, double Cpu, double Bytes, double Rps);
 
     private static async Task<Row[]> SequentialAsync(List<PeerClient> clients, Func<PeerClient, Func<Task>> call, int rounds, int batch)
     {
@@ -178,7 +180,8 @@ public static class PeerComparison
         clients.Select(c =>
         {
             List<Sample> s = samples[c.Name];
-            return new Row(c.Name, Median(s.Select(x => x.Wall)), Median(s.Select(x => x.Cpu)), Median(s.Select(x => x.Bytes)), Median(s.Select(x => x.Rps)));
+            double calls = s.Sum(x => (double)x.Calls);
+            return new Row(c.Name, Median(s.Select(x => x.Wall)), s.Sum(x => x.Cpu * x.Calls) / calls, s.Sum(x => x.Bytes * x.Calls) / calls, Median(s.Select(x => x.Rps)));
         }).ToArray();
 
     private static double Median(IEnumerable<double> values)
@@ -215,7 +218,7 @@ public static class PeerComparison
             TimeSpan wall = Stopwatch.GetElapsedTime(_start);
             TimeSpan cpu = Environment.CpuUsage.TotalTime - _cpu;
             long bytes = GC.GetTotalAllocatedBytes(precise: true) - _bytes;
-            return new Sample(wall.TotalMicroseconds / calls, cpu.TotalMicroseconds / calls, (double)bytes / calls, calls / wall.TotalSeconds);
+            return new Sample(calls, wall.TotalMicroseconds / calls, cpu.TotalMicroseconds / calls, (double)bytes / calls, calls / wall.TotalSeconds);
         }
     }
 
