@@ -23,6 +23,7 @@ namespace ImageService.Benchmarks;
 /// <c>--peers-only [--peers floor,Refit,...]</c>: only the interleaved peer comparison (<see cref="PeerComparison"/>), printed.
 /// <c>--pin</c>: runs whatever else the arguments ask for in a child pinned to one core (<see cref="OneCore"/>).
 /// <c>--no-one-core</c>: the full run without its one-core child (to iterate on the rest).
+/// <c>--readme-quote</c>: copies RESULTS.md's summary table into README.md's Performance section (a full run does it too).
 /// Exits 1 when any benchmark throws or returns a wrong answer, or a peer returns a different image.
 /// </summary>
 public static class Program
@@ -36,7 +37,15 @@ public static class Program
 
         if (OneCore.IsPinnedChild)
         {
-            OneCore.EnsurePinned();
+            try
+            {
+                OneCore.EnsurePinned();
+            }
+            catch (InvalidOperationException ex)
+            {
+                Console.Error.WriteLine($"FAILED: {ex.Message}");
+                return 1;
+            }
         }
 
         if (Option(args, "--peer-child") is { } childResults)
@@ -51,6 +60,14 @@ public static class Program
         {
             PeerComparison.Results alone = RunPeers(OneCore.IsPinnedChild ? "one core (taskset -c 0)" : $"{Environment.ProcessorCount} cores", args.Contains("--smoke"), Option(args, "--peers"));
             return alone.Failures.Count == 0 ? 0 : 1;
+        }
+
+        if (args.Contains("--readme-quote"))
+        {
+            string root = Option(args, "--repo") ?? FindRepoRoot();
+            bool updated = ReadmeQuote.Update(root);
+            Console.WriteLine(updated ? "README.md: the quote of RESULTS.md's summary table is updated." : "README.md has no results:summary markers, or RESULTS.md has no summary table: nothing changed.");
+            return updated ? 0 : 1;
         }
 
         if (Option(args, "--profile") is { } target)
@@ -145,6 +162,14 @@ public static class Program
         var report = new ResultsReport(summaries, memory, build, crossChecks, smoke, peersTwoCores, peersOneCore);
         Directory.CreateDirectory(Path.GetDirectoryName(results)!);
         File.WriteAllText(results, report.ToMarkdown(failures));
+        // Only a full run that writes the committed RESULTS.md updates the README's quote of it.
+        if (!smoke && only.Length == 0
+            && Path.GetFullPath(results) == Path.GetFullPath(Path.Combine(repoRoot, "tests", "ImageService.Benchmarks", "RESULTS.md"))
+            && ReadmeQuote.Update(repoRoot))
+        {
+            Console.WriteLine("README.md: the Performance section's quote of the summary table is updated.");
+        }
+
         Console.WriteLine();
         Console.WriteLine(report.Headline());
         Console.WriteLine($"Results: {results}");

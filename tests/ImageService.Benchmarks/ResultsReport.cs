@@ -51,6 +51,20 @@ public sealed class ResultsReport
 
     public string Headline() => string.Join(Environment.NewLine, _rows.Select(r => $"{r.Name}: {r.Measured} -> {r.Ratio} (target {r.Target}: {r.Verdict})"));
 
+    /// <summary>The summary table (against the targets), as RESULTS.md has it and README.md quotes it (<see cref="ReadmeQuote"/>).</summary>
+    public string SummaryTable()
+    {
+        var table = new StringBuilder();
+        table.AppendLine("| Comparison | Measured | Ratio | Target | Result |");
+        table.AppendLine("|---|---|---|---|---|");
+        foreach (Row row in _rows)
+        {
+            table.AppendLine($"| {row.Name} | {row.Measured} | {row.Ratio} | {row.Target} | {row.Verdict} |");
+        }
+
+        return table.ToString();
+    }
+
     public string ToMarkdown(IReadOnlyList<string> failures)
     {
         var md = new StringBuilder();
@@ -101,12 +115,7 @@ public sealed class ResultsReport
         md.AppendLine();
         md.AppendLine("The targets as restated in issue 18: against the floor, CPU time and allocations per GET on one pinned core and 64-concurrent throughput; against the peers at equal features (bearer token, retry with back-off, per-attempt and total timeouts, request id, logging), no slower and no heavier than the best of them. \"One core\" rows come from a child process under `taskset -c 0` (server and client on that core); \"two cores\" rows from the whole machine. Tables per client follow in \"Against the peers\".");
         md.AppendLine();
-        md.AppendLine("| Comparison | Measured | Ratio | Target | Result |");
-        md.AppendLine("|---|---|---|---|---|");
-        foreach (Row row in _rows)
-        {
-            md.AppendLine($"| {row.Name} | {row.Measured} | {row.Ratio} | {row.Target} | {row.Verdict} |");
-        }
+        md.Append(SummaryTable());
 
         if (failures.Count > 0)
         {
@@ -264,12 +273,14 @@ public sealed class ResultsReport
         md.AppendLine();
         md.AppendLine($"### {title}");
         md.AppendLine();
-        md.AppendLine($"| Variant | Median ({unit}) | Ratio to the first row | p25 | p90 |");
-        md.AppendLine("|---|---|---|---|---|");
+        string cpuUnit = unit == "ms" ? "ms" : "µs";
+        md.AppendLine($"| Variant | Median ({unit}) | Ratio to the first row | p25 | p90 | Process CPU per call ({cpuUnit}) |");
+        md.AppendLine("|---|---|---|---|---|---|");
         foreach (Ablation.Row row in rows)
         {
             string delta = higherIsBetter ? string.Empty : string.Create(Inv, $" ({row.Median - rows[0].Median:+0.0;-0.0} {unit})");
-            md.AppendLine(string.Create(Inv, $"| {row.Variant} | {row.Median:F1} | {row.Ratio:F2}×{delta} | {row.P25:F1} | {row.P90:F1} |"));
+            string cpu = double.IsNaN(row.CpuMicroseconds) ? "-" : string.Create(Inv, $"{row.CpuMicroseconds:F1} ({row.CpuMicroseconds / rows[0].CpuMicroseconds:F2}×)");
+            md.AppendLine(string.Create(Inv, $"| {row.Variant} | {row.Median:F1} | {row.Ratio:F2}×{delta} | {row.P25:F1} | {row.P90:F1} | {cpu} |"));
         }
     }
 
