@@ -192,7 +192,7 @@ public static class Ablation
         return rows.Select(r => new Row(r.Name, r.Median, r.Median / rows[0].Median, r.P25, r.P90, r.Cpu)).ToArray();
     }
 
-    private static double Percentile(double[] values, double fraction)
+    internal static double Percentile(double[] values, double fraction)
     {
         double[] sorted = [.. values.Order()];
         return sorted[(int)Math.Round(fraction * (sorted.Length - 1))];

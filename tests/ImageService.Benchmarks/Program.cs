@@ -192,6 +192,7 @@ public static class Program
     private static PeerComparison.Results RunOneCorePeers(string artifacts, bool smoke, string? peers)
     {
         string file = Path.Combine(artifacts, "peers-one-core.json");
+        Directory.CreateDirectory(artifacts);
         File.Delete(file);
         var arguments = new List<string> { "--peer-child", file };
         if (smoke)

@@ -184,11 +184,7 @@ public static class PeerComparison
             return new Row(c.Name, Median(s.Select(x => x.Wall)), s.Sum(x => x.Cpu * x.Calls) / calls, s.Sum(x => x.Bytes * x.Calls) / calls, Median(s.Select(x => x.Rps)));
         }).ToArray();
 
-    private static double Median(IEnumerable<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
+    private static double Median(IEnumerable<double> values) => Ablation.Percentile([.. values], 0.5);
 
     /// <summary>Wall clock, process CPU time and process-wide allocation over one batch.</summary>
     private readonly struct Meter
