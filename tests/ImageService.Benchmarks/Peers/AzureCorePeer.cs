@@ -58,7 +58,7 @@ public sealed class AzureCorePeer : PeerClient
     public override async Task<(int Count, ImageSnapshot First, ImageSnapshot Last)> GetPageSnapshotAsync()
     {
         StjPage page = await GetAsync(ListPath(), StjContext.Default.StjPage, CancellationToken.None).ConfigureAwait(false);
-        return page.Value is { Count: > 0 } items ? (items.Count, RefitPeer.Snapshot(items[0]), RefitPeer.Snapshot(items[^1])) : (0, new ImageSnapshot("(none)"), new ImageSnapshot("(none)"));
+        return PageSnapshot(page.Value, RefitPeer.Snapshot);
     }
 
     public override ValueTask DisposeAsync()

@@ -83,8 +83,7 @@ public sealed class SdkPeer : PeerClient
         return base.DisposeAsync();
     }
 
-    internal static (int Count, ImageSnapshot First, ImageSnapshot Last) Snapshot(ICollection<ImageResponseBase>? items) =>
-        items is { Count: > 0 } ? (items.Count, Snapshot(items.First()), Snapshot(items.Last())) : (0, new ImageSnapshot("(none)"), new ImageSnapshot("(none)"));
+    internal static (int Count, ImageSnapshot First, ImageSnapshot Last) Snapshot(ICollection<ImageResponseBase>? items) => PageSnapshot(items, Snapshot);
 
     internal static ImageSnapshot Snapshot(ImageResponseBase image) => ImageSnapshot.Of(
         image.Id,

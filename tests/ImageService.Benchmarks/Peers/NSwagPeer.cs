@@ -44,8 +44,7 @@ public sealed class NSwagPeer : PeerClient
 
     public override async Task<(int Count, ImageSnapshot First, ImageSnapshot Last)> GetPageSnapshotAsync()
     {
-        ICollection<ImageResponseBase>? items = (await List(CancellationToken.None).ConfigureAwait(false)).Value;
-        return items is { Count: > 0 } ? (items.Count, Snapshot(items.First()), Snapshot(items.Last())) : (0, new ImageSnapshot("(none)"), new ImageSnapshot("(none)"));
+        return PageSnapshot((await List(CancellationToken.None).ConfigureAwait(false)).Value, Snapshot);
     }
 
     public override async ValueTask DisposeAsync()

@@ -39,6 +39,10 @@ public abstract class PeerClient : IAsyncDisposable
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>A page as <see cref="GetPageSnapshotAsync"/> reports it, from the client's own items.</summary>
+    protected internal static (int Count, ImageSnapshot First, ImageSnapshot Last) PageSnapshot<T>(ICollection<T>? items, Func<T, ImageSnapshot> snapshot) =>
+        items is { Count: > 0 } ? (items.Count, snapshot(items.First()), snapshot(items.Last())) : (0, ImageSnapshot.None, ImageSnapshot.None);
 }
 
 /// <summary>
@@ -48,6 +52,9 @@ public abstract class PeerClient : IAsyncDisposable
 /// </summary>
 public sealed record ImageSnapshot(string Text)
 {
+    /// <summary>What an empty page reports.</summary>
+    public static readonly ImageSnapshot None = new("(none)");
+
     public static ImageSnapshot Of(
         string? id,
         string? name,

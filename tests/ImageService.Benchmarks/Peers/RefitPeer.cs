@@ -64,7 +64,7 @@ public sealed class RefitPeer : PeerClient
     public override async Task<(int Count, ImageSnapshot First, ImageSnapshot Last)> GetPageSnapshotAsync()
     {
         StjPage page = await _api.ListImagesAsync(Payloads.Subscription, Payloads.ResourceGroup, PageWorkspace).ConfigureAwait(false);
-        return page.Value is { Count: > 0 } items ? (items.Count, Snapshot(items[0]), Snapshot(items[^1])) : (0, new ImageSnapshot("(none)"), new ImageSnapshot("(none)"));
+        return PageSnapshot(page.Value, Snapshot);
     }
 
     public override async ValueTask DisposeAsync()
