@@ -22,9 +22,11 @@
     test     restore, lint, build, the checks above, then every test project
     figures  print the reliability figures of the last test run (artifacts/figures) and write FIGURES.md
     pack     the NuGet package of src/ImageService.Client into artifacts/packages
-    bench        the BenchmarkDotNet suite (tests/ImageService.Benchmarks, Release): SDK against the floor, in process;
-                 writes tests/ImageService.Benchmarks/RESULTS.md (about 10 minutes)
-    bench-smoke  the same suite, one dry invocation each, no build timing (CI; fails when a benchmark throws)
+    bench        the BenchmarkDotNet suite (tests/ImageService.Benchmarks, Release): SDK against the floor and the
+                 peers (Refit, stock NSwag, Kiota, Azure.Core), in process, then the peer comparison again in a child
+                 pinned to one core (taskset -c 0); writes tests/ImageService.Benchmarks/RESULTS.md (about 20 minutes)
+    bench-smoke  the same suite, one dry invocation each, every peer checked and run a few times on two cores and on
+                 one, no build timing (CI; fails when a benchmark throws or a peer returns a different image)
     spec-update      after editing openapi/images.yaml: lint, regenerate, refresh the API baseline, build the whole
                      solution, run both gates and the spec-following tests, and print the steps that remain (facade,
                      emulator, tests, version, CHANGELOG); fails until none remain
@@ -283,12 +285,12 @@ $Targets = [ordered]@{
         }
     }
     bench = @{
-        Description = 'run the benchmarks and write tests/ImageService.Benchmarks/RESULTS.md'
+        Description = 'run the benchmarks (two cores, then the peers on one core) and write tests/ImageService.Benchmarks/RESULTS.md'
         DependsOn = @()
         Action = { Invoke-Benchmarks @('--results', (Join-Path $Root 'tests/ImageService.Benchmarks/RESULTS.md')) }
     }
     'bench-smoke' = @{
-        Description = 'run every benchmark once (dry job) to prove the suite compiles and runs'
+        Description = 'run every benchmark and every peer once (dry job) to prove the suite runs and the peers agree'
         DependsOn = @()
         Action = { Invoke-Benchmarks @('--smoke') }
     }

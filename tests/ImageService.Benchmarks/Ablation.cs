@@ -25,8 +25,12 @@ namespace ImageService.Benchmarks;
 /// </summary>
 public static class Ablation
 {
-    /// <summary>One variant's median, and its ratio to the first variant (the floor or raw Newtonsoft).</summary>
-    public sealed record Row(string Variant, double Median, double Ratio, double P25, double P90);
+    /// <summary>
+    /// One variant's median, and its ratio to the first variant (the floor or raw Newtonsoft); and the process CPU time
+    /// per call (all threads, the in-process server's included: total over the run divided by the calls), which is what
+    /// one-core mode (<c>--pin --ablate</c>) is for.
+    /// </summary>
+    public sealed record Row(string Variant, double Median, double Ratio, double P25, double P90, double CpuMicroseconds = double.NaN);
 
     /// <summary>The three cross-checks.</summary>
     public sealed record Results(
@@ -94,28 +98,34 @@ public static class Ablation
     private static async Task<Row[]> SequentialAsync(List<(string Name, Func<Task> Call)> variants, int calls, double microsecondsPerUnit = 1)
     {
         var latencies = variants.ToDictionary(v => v.Name, _ => new double[calls]);
+        var cpu = variants.ToDictionary(v => v.Name, _ => TimeSpan.Zero);
         for (int i = 0; i < calls; i++)
         {
             foreach ((string name, Func<Task> call) in variants)
             {
+                // The CPU reads (a system call each) sit outside the timed span; they add the same to every variant's CPU.
+                TimeSpan cpuStart = Environment.CpuUsage.TotalTime;
                 long start = Stopwatch.GetTimestamp();
                 await call().ConfigureAwait(false);
                 latencies[name][i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / microsecondsPerUnit;
+                cpu[name] += Environment.CpuUsage.TotalTime - cpuStart;
             }
         }
 
-        return Rows(variants.Select(v => (v.Name, latencies[v.Name])));
+        return Rows(variants.Select(v => (v.Name, latencies[v.Name], cpu[v.Name].TotalMicroseconds / calls / microsecondsPerUnit)));
     }
 
     private static async Task<Row[]> ConcurrentAsync(List<(string Name, Func<Task> Call)> variants, int rounds)
     {
         var throughput = variants.ToDictionary(v => v.Name, _ => new List<double>());
+        var cpu = variants.ToDictionary(v => v.Name, _ => (Time: TimeSpan.Zero, Calls: 0L));
         var tasks = new Task[Concurrency];
         for (int round = 0; round < rounds; round++)
         {
             foreach ((string name, Func<Task> call) in variants)
             {
                 long requests = 0;
+                TimeSpan cpuStart = Environment.CpuUsage.TotalTime;
                 var clock = Stopwatch.StartNew();
                 while (clock.Elapsed < TimeSpan.FromMilliseconds(250))
                 {
@@ -129,10 +139,11 @@ public static class Ablation
                 }
 
                 throughput[name].Add(requests / clock.Elapsed.TotalSeconds);
+                cpu[name] = (cpu[name].Time + (Environment.CpuUsage.TotalTime - cpuStart), cpu[name].Calls + requests);
             }
         }
 
-        return Rows(variants.Select(v => (v.Name, throughput[v.Name].ToArray())));
+        return Rows(variants.Select(v => (v.Name, throughput[v.Name].ToArray(), cpu[v.Name].Time.TotalMicroseconds / cpu[v.Name].Calls)));
     }
 
     /// <summary>Prints the results (for <c>--ablate</c>).</summary>
@@ -152,7 +163,7 @@ public static class Ablation
         text.AppendLine(title);
         foreach (Row row in rows)
         {
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {row.Variant,-44} {row.Median,10:F1} {row.Ratio,6:F2}×   p25 {row.P25,10:F1}   p90 {row.P90,10:F1}"));
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {row.Variant,-44} {row.Median,10:F1} {row.Ratio,6:F2}×   p25 {row.P25,10:F1}   p90 {row.P90,10:F1}   CPU {row.CpuMicroseconds,8:F1} µs/call"));
         }
     }
 
@@ -175,13 +186,13 @@ public static class Ablation
         };
     }
 
-    private static Row[] Rows(IEnumerable<(string Name, double[] Values)> variants)
+    private static Row[] Rows(IEnumerable<(string Name, double[] Values, double Cpu)> variants)
     {
-        var rows = variants.Select(v => (v.Name, Median: Percentile(v.Values, 0.5), P25: Percentile(v.Values, 0.25), P90: Percentile(v.Values, 0.9))).ToArray();
-        return rows.Select(r => new Row(r.Name, r.Median, r.Median / rows[0].Median, r.P25, r.P90)).ToArray();
+        var rows = variants.Select(v => (v.Name, Median: Percentile(v.Values, 0.5), P25: Percentile(v.Values, 0.25), P90: Percentile(v.Values, 0.9), v.Cpu)).ToArray();
+        return rows.Select(r => new Row(r.Name, r.Median, r.Median / rows[0].Median, r.P25, r.P90, r.Cpu)).ToArray();
     }
 
-    private static double Percentile(double[] values, double fraction)
+    internal static double Percentile(double[] values, double fraction)
     {
         double[] sorted = [.. values.Order()];
         return sorted[(int)Math.Round(fraction * (sorted.Length - 1))];

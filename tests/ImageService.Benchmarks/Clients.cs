@@ -117,13 +117,16 @@ public sealed class FloorClient : IDisposable
         _imagePath = Payloads.ImagePath(Payloads.Workspace, Payloads.ImageId);
     }
 
-    public async Task<ImageResponseBase> GetImageAsync(CancellationToken cancellationToken = default)
+    public Task<ImageResponseBase> GetImageAsync(CancellationToken cancellationToken = default) => GetAsync<ImageResponseBase>(_imagePath, cancellationToken);
+
+    /// <summary>The same hand-written call for any path, for example a page of the listing.</summary>
+    public async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken = default)
     {
-        using HttpResponseMessage response = await _http.GetAsync(_imagePath, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using HttpResponseMessage response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         using Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var reader = new JsonTextReader(new StreamReader(stream));
-        return s_serializer.Deserialize<ImageResponseBase>(reader) ?? throw new InvalidDataException("Empty body.");
+        return s_serializer.Deserialize<T>(reader) ?? throw new InvalidDataException("Empty body.");
     }
 
     public void Dispose() => _http.Dispose();

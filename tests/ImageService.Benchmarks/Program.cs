@@ -11,6 +11,7 @@ using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using ImageService.Benchmarks.Peers;
 
 namespace ImageService.Benchmarks;
 
@@ -19,12 +20,56 @@ namespace ImageService.Benchmarks;
 /// <c>--smoke</c>: one dry invocation of each benchmark, a short listing probe, no build timing (CI keeps it running).
 /// <c>--profile sdk|floor|sdk64|floor64 [seconds]</c>: a plain GET loop for a sampling profiler (see <see cref="ProfileLoop"/>).
 /// <c>--ablate</c>: only the interleaved cross-checks, printed (see <see cref="Ablation"/>).
-/// Exits 1 when any benchmark throws or returns a wrong answer.
+/// <c>--peers-only [--peers floor,Refit,...]</c>: only the interleaved peer comparison (<see cref="PeerComparison"/>), printed.
+/// <c>--pin</c>: runs whatever else the arguments ask for in a child pinned to one core (<see cref="OneCore"/>).
+/// <c>--no-one-core</c>: the full run without its one-core child (to iterate on the rest).
+/// <c>--readme-quote</c>: copies RESULTS.md's summary table into README.md's Performance section (a full run does it too).
+/// Exits 1 when any benchmark throws or returns a wrong answer, or a peer returns a different image.
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Contains("--pin") && !OneCore.IsPinnedChild)
+        {
+            return OneCore.RunPinned(args.Where(a => a != "--pin"));
+        }
+
+        if (OneCore.IsPinnedChild)
+        {
+            try
+            {
+                OneCore.EnsurePinned();
+            }
+            catch (InvalidOperationException ex)
+            {
+                Console.Error.WriteLine($"FAILED: {ex.Message}");
+                return 1;
+            }
+        }
+
+        if (Option(args, "--peer-child") is { } childResults)
+        {
+            // The one-core half of a full or smoke run (see RunOneCorePeers): measure, save, let the parent report.
+            PeerComparison.Results pinned = RunPeers("one core (taskset -c 0)", args.Contains("--smoke"), Option(args, "--peers"));
+            PeerComparison.Save(pinned, childResults);
+            return pinned.Failures.Count == 0 ? 0 : 1;
+        }
+
+        if (args.Contains("--peers-only"))
+        {
+            PeerComparison.Results alone = RunPeers(OneCore.IsPinnedChild ? "one core (taskset -c 0)" : $"{Environment.ProcessorCount} cores", args.Contains("--smoke"), Option(args, "--peers"));
+            return alone.Failures.Count == 0 ? 0 : 1;
+        }
+
+        if (args.Contains("--readme-quote"))
+        {
+            string root = Option(args, "--repo") ?? FindRepoRoot();
+            bool updated = ReadmeQuote.Update(root);
+            Console.WriteLine(updated ? "README.md: the quote of RESULTS.md's summary table is updated." : "README.md has no results:summary markers, or RESULTS.md has no summary table: nothing changed.");
+            return updated ? 0 : 1;
+        }
+
         if (Option(args, "--profile") is { } target)
         {
             string seconds = Option(args, target) ?? "20"; // the argument after the target, if any
@@ -52,6 +97,7 @@ public static class Program
             (typeof(ListingBenchmarks), Long(smoke)),
             (typeof(ConcurrentGetBenchmarks), Standard(smoke)),
             (typeof(PipelineOverheadBenchmarks), Standard(smoke)),
+            (typeof(PeerBenchmarks), Standard(smoke)),
         })
         {
             if (type.Name.Contains(only, StringComparison.OrdinalIgnoreCase))
@@ -76,6 +122,7 @@ public static class Program
         ListingProbe.Sample[] memory = [];
         BuildTimer.BuildResult? build = null;
         Ablation.Results? crossChecks = null;
+        PeerComparison.Results? peersTwoCores = null, peersOneCore = null;
         try
         {
             if (only.Length == 0)
@@ -85,6 +132,18 @@ public static class Program
                     ? Ablation.RunAsync(calls: 20, concurrentRounds: 1, pageIterations: 2).GetAwaiter().GetResult()
                     : Ablation.RunAsync().GetAwaiter().GetResult();
                 Console.WriteLine(Ablation.Format(crossChecks));
+            }
+
+            if (only.Length == 0 || "PeerComparison".Contains(only, StringComparison.OrdinalIgnoreCase))
+            {
+                Console.WriteLine("// The SDK against the peers, interleaved");
+                peersTwoCores = RunPeers($"{Environment.ProcessorCount} cores", smoke, Option(args, "--peers"));
+                failures.AddRange(peersTwoCores.Failures);
+                if (!args.Contains("--no-one-core") && !OneCore.IsPinnedChild)
+                {
+                    peersOneCore = RunOneCorePeers(artifacts, smoke, Option(args, "--peers"));
+                    failures.AddRange(peersOneCore.Failures.Select(f => $"one core: {f}"));
+                }
             }
 
             Console.WriteLine("// Listing memory probe");
@@ -100,9 +159,17 @@ public static class Program
             failures.Add($"{ex.GetType().Name}: {ex.Message}");
         }
 
-        var report = new ResultsReport(summaries, memory, build, crossChecks, smoke);
+        var report = new ResultsReport(summaries, memory, build, crossChecks, smoke, peersTwoCores, peersOneCore);
         Directory.CreateDirectory(Path.GetDirectoryName(results)!);
         File.WriteAllText(results, report.ToMarkdown(failures));
+        // Only a full run that writes the committed RESULTS.md updates the README's quote of it.
+        if (!smoke && only.Length == 0
+            && Path.GetFullPath(results) == Path.GetFullPath(Path.Combine(repoRoot, "tests", "ImageService.Benchmarks", "RESULTS.md"))
+            && ReadmeQuote.Update(repoRoot))
+        {
+            Console.WriteLine("README.md: the Performance section's quote of the summary table is updated.");
+        }
+
         Console.WriteLine();
         Console.WriteLine(report.Headline());
         Console.WriteLine($"Results: {results}");
@@ -112,6 +179,39 @@ public static class Program
         }
 
         return failures.Count == 0 ? 0 : 1;
+    }
+
+    private static PeerComparison.Results RunPeers(string mode, bool smoke, string? peers)
+    {
+        PeerComparison.Results results = PeerComparison.RunAsync(mode, smoke ? PeerComparison.Settings.Smoke : PeerComparison.Settings.Full, PeerSet.Select(peers)).GetAwaiter().GetResult();
+        Console.WriteLine(PeerComparison.Format(results));
+        return results;
+    }
+
+    /// <summary>The peer comparison again in a child pinned to one core; its results come back through a file.</summary>
+    private static PeerComparison.Results RunOneCorePeers(string artifacts, bool smoke, string? peers)
+    {
+        string file = Path.Combine(artifacts, "peers-one-core.json");
+        Directory.CreateDirectory(artifacts);
+        File.Delete(file);
+        var arguments = new List<string> { "--peer-child", file };
+        if (smoke)
+        {
+            arguments.Add("--smoke");
+        }
+
+        if (peers is not null)
+        {
+            arguments.AddRange(["--peers", peers]);
+        }
+
+        int exit = OneCore.RunPinned(arguments);
+        if (!File.Exists(file))
+        {
+            throw new InvalidOperationException($"The one-core child exited with {exit} and wrote no results (see its output above).");
+        }
+
+        return PeerComparison.Load(file);
     }
 
     private static ListingProbe.Sample[] ProbeListingMemory(int[] sizes)

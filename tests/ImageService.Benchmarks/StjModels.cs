@@ -142,6 +142,7 @@ public sealed class StjError
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(StjPage))]
+[JsonSerializable(typeof(StjImage))]
 public partial class StjContext : JsonSerializerContext
 {
 }
