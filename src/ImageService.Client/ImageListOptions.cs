@@ -21,9 +21,14 @@ public sealed class ImageListOptions
     public string? Description { get; set; }
 
     /// <summary>Gets the tag filters: a key with a null value matches any value, a key with a value matches that value.</summary>
+    /// <remarks>
+    /// The service's filter grammar has no escape: a key or value containing <c>,</c>, or a key containing <c>=</c>, is
+    /// refused with <see cref="System.ArgumentException"/> when the listing is requested.
+    /// </remarks>
     public IDictionary<string, string?> Tags { get; } = new Dictionary<string, string?>();
 
     /// <summary>Gets the property filters: a key with a null value matches any value, a key with a value matches that value.</summary>
+    /// <remarks>As for <see cref="Tags"/>: a key or value containing <c>,</c>, or a key containing <c>=</c>, is refused.</remarks>
     public IDictionary<string, string?> Properties { get; } = new Dictionary<string, string?>();
 
     /// <summary>Gets or sets the order of the list.</summary>
@@ -38,19 +43,6 @@ public sealed class ImageListOptions
     /// <value>The default value is <see langword="null"/>: the service's default (no details).</value>
     public bool? Expand { get; set; }
 
-    internal static string? FormatFilter(IDictionary<string, string?> filter)
-    {
-        if (filter.Count == 0)
-        {
-            return null;
-        }
-
-        var entries = new List<string>(filter.Count);
-        foreach (KeyValuePair<string, string?> pair in filter)
-        {
-            entries.Add(pair.Value is null ? pair.Key : pair.Key + "=" + pair.Value);
-        }
-
-        return string.Join(",", entries);
-    }
+    /// <summary>The query value of a tag or property filter (<see cref="Internal.ListFilter"/>); refuses what the service cannot express.</summary>
+    internal static string? FormatFilter(IDictionary<string, string?> filter, string name, string paramName) => Internal.ListFilter.Format(filter, name, paramName);
 }
