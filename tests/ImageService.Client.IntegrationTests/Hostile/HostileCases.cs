@@ -19,7 +19,7 @@ public static class HostileCases
 {
     public static IReadOnlyList<HostileCase> Expected { get; } =
     [
-        new("The body stalls after its first bytes (get, list, a `nextLink` page, a poll)", "`ImageServiceException` (timeout) at `TotalRequestTimeout` or `OperationTimeout`", typeof(StalledBodyTests), nameof(StalledBodyTests.GetImageAsync_BodyStallsAfterItsFirstBytes_EndsWithImageServiceExceptionWithinTheTotalTimeout)),
+        new("The body stalls after its first bytes (get, list, a `nextLink` page, a poll)", "`ImageServiceException` (timeout) at `TotalRequestTimeout` or `OperationTimeout`", typeof(StalledBodyTests), nameof(StalledBodyTests.GetImageAsync_BodyStallsOrTrickles_EndsWithImageServiceExceptionWithinTheTotalTimeout)),
         new("The body stalls and the caller cancels", "`OperationCanceledException` at once", typeof(StalledBodyTests), nameof(StalledBodyTests.GetImageAsync_BodyStallsAndTheCallerCancels_EndsWithOperationCanceledExceptionSoonAfter)),
         new("The body trickles a byte at a time (get, list, patch, an error body, a poll)", "`ImageServiceException` at the attempt, total or operation timeout; a patch is never resent", typeof(StalledBodyTests), nameof(StalledBodyTests.UpdateTagsAsync_BodyTrickles_EndsWithImageServiceExceptionAfterOneAttempt)),
         new("`503` with `x-ms-retry-after-ms: 1e20` or `Infinity`", "retried after `MaxDelay`, then `ImageServiceException`, status 503", typeof(TypedFailureTests), nameof(TypedFailureTests.GetImageAsync_503WithRetryAfterMsPastTimeSpan_RetriesAtMaxDelayThenThrowsImageServiceException)),
@@ -32,7 +32,7 @@ public static class HostileCases
         new("`Operation-Location` on another origin", "`ImageServiceException` with `OperationId`: resume with `GetCreateImageOperation`", typeof(PageAndOperationLocationTests), nameof(PageAndOperationLocationTests.StartCreateImageAsync_OperationLocationOnForeignOrigin_ThrowsWithTheOperationIdAndResumesOnTheEndpoint)),
         new("An error response", "`ImageServiceException` whose inner exceptions are all public types", typeof(InnerExceptionTests), nameof(InnerExceptionTests.GetImageAsync_AnyFailedResponse_HasOnlyPublicTypesAsInnerExceptions)),
         new("The caller passes the id `.` or `..`", "`ArgumentException` before any request; any other id is sent escaped in its own segment", typeof(DotIdTests), nameof(DotIdTests.ImageCalls_DotSegmentId_ThrowArgumentExceptionAndSendNothing)),
-        new("A tag or property filter with `,`, or `=` in a key", "`ArgumentException` naming the entry, before any request", typeof(FilterTests), nameof(FilterTests.ListImagesAsync_TagFilterTheGrammarCannotExpress_ThrowsArgumentExceptionNamingTheEntry)),
+        new("A tag or property filter with `,`, or `=` in a key", "`ArgumentException` naming the entry, before any request", typeof(FilterTests), nameof(FilterTests.ListImagesAsync_FilterTheGrammarCannotExpress_ThrowsArgumentExceptionNamingTheEntry)),
         new("300 concurrent `AddTagsAsync` / `RemoveTagsAsync` on distinct keys", "every acknowledged change kept (one JSON Patch operation per key)", typeof(TagConcurrencyTests), nameof(TagConcurrencyTests.AddTagsAsyncAndRemoveTagsAsync_300ConcurrentCallsOnDistinctKeys_EveryAcknowledgedChangeIsKept)),
     ];
 

@@ -12,6 +12,16 @@ using Xunit.Abstractions;
 
 namespace ImageService.Client.IntegrationTests.Hostile;
 
+/// <summary>How a hostile server sends a body after its first bytes.</summary>
+public enum Misbehaviour
+{
+    /// <summary>Nothing more, ever.</summary>
+    Stall,
+
+    /// <summary>One byte every 200 ms.</summary>
+    Trickle,
+}
+
 /// <summary>
 /// A <see cref="LoopbackServer"/> whose every answer a test scripts, that also records each request's raw target (the
 /// path and query exactly as they arrived, before any decoding), plus the client the hostile tests point at it and the
@@ -95,6 +105,18 @@ internal sealed class HostileServer : IAsyncDisposable
         options.OperationTimeout = OperationTimeout;
         configure?.Invoke(options);
     });
+
+    /// <summary>Enumerates a listing to its end (or its failure).</summary>
+    public static async Task ListAllAsync(ImageServicePageable<ImageResponseBase> listing)
+    {
+        await foreach (ImageResponseBase _ in listing)
+        {
+        }
+    }
+
+    /// <summary>Sends the headers and the start of a JSON body, then stalls or trickles.</summary>
+    public Task MisbehaveAsync(HttpContext context, Misbehaviour misbehaviour, string start, int status = 200) =>
+        misbehaviour == Misbehaviour.Stall ? StallAsync(context, start, status) : TrickleAsync(context, start, status);
 
     /// <summary>Sends the headers and the start of a JSON body, then nothing more.</summary>
     public async Task StallAsync(HttpContext context, string start, int status = 200)

@@ -18,10 +18,12 @@ public sealed class StalledBodyTests(ITestOutputHelper output)
 {
     private const string ImagePath = HostileServer.WorkspacePath + "/images/img%3A1";
 
-    [Fact]
-    public async Task GetImageAsync_BodyStallsAfterItsFirstBytes_EndsWithImageServiceExceptionWithinTheTotalTimeout()
+    [Theory]
+    [InlineData(Misbehaviour.Stall)]
+    [InlineData(Misbehaviour.Trickle)]
+    public async Task GetImageAsync_BodyStallsOrTrickles_EndsWithImageServiceExceptionWithinTheTotalTimeout(Misbehaviour misbehaviour)
     {
-        await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.StallAsync(ctx, """{"id":" """));
+        await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.MisbehaveAsync(ctx, misbehaviour, """{"id":"img:1","description":" """));
         using ClientHost host = server.CreateClient();
 
         (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.TotalRequestTimeout, () => host.Client.GetImageAsync("img:1"), output);
@@ -32,18 +34,15 @@ public sealed class StalledBodyTests(ITestOutputHelper output)
         Assert.All(server.RawTargets, target => Assert.Equal(ImagePath, target)); // each attempt the same GET
     }
 
-    [Fact]
-    public async Task ListImagesAsync_FirstPageStalls_EndsWithImageServiceExceptionWithinTheTotalTimeout()
+    [Theory]
+    [InlineData(Misbehaviour.Stall)]
+    [InlineData(Misbehaviour.Trickle)]
+    public async Task ListImagesAsync_FirstPageStallsOrTrickles_EndsWithImageServiceExceptionWithinTheTotalTimeout(Misbehaviour misbehaviour)
     {
-        await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.StallAsync(ctx, """{"value":[{"id":"img:1" """));
+        await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.MisbehaveAsync(ctx, misbehaviour, """{"value":[{"id":"img:1","description":" """));
         using ClientHost host = server.CreateClient();
 
-        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.TotalRequestTimeout, async () =>
-        {
-            await foreach (ImageResponseBase _ in host.Client.ListImagesAsync())
-            {
-            }
-        }, output);
+        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.TotalRequestTimeout, () => HostileServer.ListAllAsync(host.Client.ListImagesAsync()), output);
 
         Assert.IsType<ImageServiceException>(failure);
         Assert.All(server.RawTargets, target => Assert.Equal(HostileServer.WorkspacePath + "/images", target));
@@ -103,35 +102,6 @@ public sealed class StalledBodyTests(ITestOutputHelper output)
 
         Assert.IsAssignableFrom<OperationCanceledException>(failure);
         Assert.Equal([ImagePath], server.RawTargets);
-    }
-
-    [Fact]
-    public async Task GetImageAsync_BodyTrickles_EndsWithImageServiceExceptionWithinTheTotalTimeout()
-    {
-        await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.TrickleAsync(ctx, """{"id":"img:1","description":" """));
-        using ClientHost host = server.CreateClient();
-
-        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.TotalRequestTimeout, () => host.Client.GetImageAsync("img:1"), output);
-
-        Assert.IsType<ImageServiceException>(failure);
-        Assert.All(server.RawTargets, target => Assert.Equal(ImagePath, target));
-    }
-
-    [Fact]
-    public async Task ListImagesAsync_BodyTrickles_EndsWithImageServiceExceptionWithinTheTotalTimeout()
-    {
-        await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.TrickleAsync(ctx, """{"value":[{"id":"img:1","description":" """));
-        using ClientHost host = server.CreateClient();
-
-        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.TotalRequestTimeout, async () =>
-        {
-            await foreach (ImageResponseBase _ in host.Client.ListImagesAsync())
-            {
-            }
-        }, output);
-
-        Assert.IsType<ImageServiceException>(failure);
-        Assert.All(server.RawTargets, target => Assert.Equal(HostileServer.WorkspacePath + "/images", target));
     }
 
     [Fact]

@@ -83,16 +83,9 @@ public sealed class TagConcurrencyTests : IAsyncLifetime
     private async Task<string> CreateAsync(string name, Dictionary<string, string> tags)
     {
         tags["run"] = "hostile";
-        ImageResponseBase image = await _host.Client.CreateImageAsync(new DockerImageRequest
-        {
-            Name = name,
-            ImageFlavor = ImageFlavor.WebApiContainer,
-            ImageType = ImageType.Docker,
-            DriverProgram = "driver",
-            Assets = [new ImageAsset { Id = "driver", MimeType = "application/x-python", Url = "aml://artifact/score.py" }],
-            TargetRuntime = new TargetRuntime { RuntimeType = RuntimeType.Python },
-            KvTags = tags,
-        });
+        DockerImageRequest request = Faults.FaultMatrixTests.Request(name);
+        request.KvTags = tags;
+        ImageResponseBase image = await _host.Client.CreateImageAsync(request);
         _emulator.ClearRequests();
         return image.Id!;
     }
