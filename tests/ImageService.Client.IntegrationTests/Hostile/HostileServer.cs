@@ -35,14 +35,23 @@ internal sealed class HostileServer : IAsyncDisposable
 
     public const string ImageJson = """{"id":"img:1","name":"img","version":1,"imageFlavor":"WebApiContainer","kvTags":{}}""";
 
-    /// <summary>The client's budget in these tests: one attempt 1 s, a call with its retries 2 s (issue 13's set-up).</summary>
+    /// <summary>The tight budget of the tests where a timeout must end the call (<see cref="Tight"/>): one attempt 1 s (issue 13's set-up).</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
 
-    /// <summary>See <see cref="AttemptTimeout"/>.</summary>
+    /// <summary>The tight budget of a call with its retries: 2 s.</summary>
     public static readonly TimeSpan TotalRequestTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>The budget of <c>WaitForCompletionAsync</c> in these tests.</summary>
+    /// <summary>The tight budget of <c>WaitForCompletionAsync</c>: 3 s.</summary>
     public static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The budget of a call in every other test: no loaded machine reaches it, so those tests see only what the server
+    /// did, never a timeout of their own.
+    /// </summary>
+    public static readonly TimeSpan PatientTotalRequestTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>See <see cref="PatientTotalRequestTimeout"/>.</summary>
+    public static readonly TimeSpan PatientOperationTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// How much later than its budget a call may end before the test calls it a hang. Generous on purpose: a loaded
@@ -88,7 +97,7 @@ internal sealed class HostileServer : IAsyncDisposable
         return self;
     }
 
-    /// <summary>The client as applications build it (DI, whole handler chain), with this suite's budgets.</summary>
+    /// <summary>The client as applications build it (DI, whole handler chain), with the patient budgets.</summary>
     public ClientHost CreateClient(Action<ImageServiceClientOptions>? configure = null) => ClientHost.Create(options =>
     {
         options.Endpoint = BaseAddress;
@@ -96,15 +105,23 @@ internal sealed class HostileServer : IAsyncDisposable
         options.ResourceGroup = "rg";
         options.Workspace = "ws";
         options.Credential = new StaticTokenCredential("token");
-        options.AttemptTimeout = AttemptTimeout;
-        options.TotalRequestTimeout = TotalRequestTimeout;
+        options.AttemptTimeout = PatientTotalRequestTimeout / 2;
+        options.TotalRequestTimeout = PatientTotalRequestTimeout;
         options.BaseDelay = TimeSpan.FromMilliseconds(10);
         options.MaxDelay = TimeSpan.FromMilliseconds(200);
-        options.CircuitBreakerSamplingDuration = TimeSpan.FromSeconds(30);
+        options.CircuitBreakerSamplingDuration = PatientTotalRequestTimeout * 2;
         options.PollingInterval = TimeSpan.FromMilliseconds(50);
-        options.OperationTimeout = OperationTimeout;
+        options.OperationTimeout = PatientOperationTimeout;
         configure?.Invoke(options);
     });
+
+    /// <summary>The tight budgets (<see cref="AttemptTimeout"/>, <see cref="TotalRequestTimeout"/>, <see cref="OperationTimeout"/>).</summary>
+    public static void Tight(ImageServiceClientOptions options)
+    {
+        options.AttemptTimeout = AttemptTimeout;
+        options.TotalRequestTimeout = TotalRequestTimeout;
+        options.OperationTimeout = OperationTimeout;
+    }
 
     /// <summary>Enumerates a listing to its end (or its failure).</summary>
     public static async Task ListAllAsync(ImageServicePageable<ImageResponseBase> listing)

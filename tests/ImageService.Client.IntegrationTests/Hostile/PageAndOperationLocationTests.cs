@@ -26,7 +26,7 @@ public sealed class PageAndOperationLocationTests(ITestOutputHelper output)
         using ClientHost host = server.CreateClient();
         int items = 0;
 
-        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.TotalRequestTimeout, async () =>
+        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.PatientTotalRequestTimeout, async () =>
         {
             await foreach (ImageResponseBase image in host.Client.ListImagesAsync())
             {

@@ -24,7 +24,7 @@ public sealed class StalledBodyTests(ITestOutputHelper output)
     public async Task GetImageAsync_BodyStallsOrTrickles_EndsWithImageServiceExceptionWithinTheTotalTimeout(Misbehaviour misbehaviour)
     {
         await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.MisbehaveAsync(ctx, misbehaviour, """{"id":"img:1","description":" """));
-        using ClientHost host = server.CreateClient();
+        using ClientHost host = server.CreateClient(HostileServer.Tight);
 
         (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.TotalRequestTimeout, () => host.Client.GetImageAsync("img:1"), output);
 
@@ -40,7 +40,7 @@ public sealed class StalledBodyTests(ITestOutputHelper output)
     public async Task ListImagesAsync_FirstPageStallsOrTrickles_EndsWithImageServiceExceptionWithinTheTotalTimeout(Misbehaviour misbehaviour)
     {
         await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.MisbehaveAsync(ctx, misbehaviour, """{"value":[{"id":"img:1","description":" """));
-        using ClientHost host = server.CreateClient();
+        using ClientHost host = server.CreateClient(HostileServer.Tight);
 
         (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.TotalRequestTimeout, () => HostileServer.ListAllAsync(host.Client.ListImagesAsync()), output);
 
@@ -55,10 +55,17 @@ public sealed class StalledBodyTests(ITestOutputHelper output)
             ctx.Request.Query.ContainsKey("$skipToken")
                 ? self.StallAsync(ctx, """{"value":[""")
                 : ctx.Response.WriteAsJsonLiteralAsync($$"""{"value":[{{HostileServer.ImageJson}}],"nextLink":"{{self.BaseAddress}}{{HostileServer.WorkspacePath.TrimStart('/')}}/images?$skipToken=2"}"""));
-        using ClientHost host = server.CreateClient();
+
+        // Each page is a call of its own: 10 s each, so that the first page arrives however loaded the machine.
+        TimeSpan perPage = TimeSpan.FromSeconds(10);
+        using ClientHost host = server.CreateClient(options =>
+        {
+            options.AttemptTimeout = perPage / 2;
+            options.TotalRequestTimeout = perPage;
+        });
         var seen = new List<string>();
 
-        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.TotalRequestTimeout * 2, async () =>
+        (Exception? failure, _) = await HostileServer.EndsWithinAsync(perPage * 2, async () =>
         {
             await foreach (ImageResponseBase image in host.Client.ListImagesAsync())
             {
@@ -76,7 +83,7 @@ public sealed class StalledBodyTests(ITestOutputHelper output)
     public async Task WaitForCompletionAsync_PollBodyStalls_EndsWithImageServiceExceptionWithinTheOperationTimeout()
     {
         await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.StallAsync(ctx, """{"id":"op-1","state":"Run"""));
-        using ClientHost host = server.CreateClient();
+        using ClientHost host = server.CreateClient(HostileServer.Tight);
 
         (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.OperationTimeout, () => host.Client.GetCreateImageOperation("op-1").WaitForCompletionAsync(), output);
 
@@ -89,13 +96,8 @@ public sealed class StalledBodyTests(ITestOutputHelper output)
     {
         await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.StallAsync(ctx, """{"id":" """));
 
-        // Timeouts far away: only the caller's token can end this call.
-        using ClientHost host = server.CreateClient(options =>
-        {
-            options.AttemptTimeout = TimeSpan.FromMinutes(5);
-            options.TotalRequestTimeout = TimeSpan.FromMinutes(10);
-            options.CircuitBreakerSamplingDuration = TimeSpan.FromMinutes(10);
-        });
+        // The patient timeouts are far away: only the caller's token can end this call.
+        using ClientHost host = server.CreateClient();
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
 
         (Exception? failure, _) = await HostileServer.EndsWithinAsync(TimeSpan.FromMilliseconds(500), () => host.Client.GetImageAsync("img:1", cancellation.Token), output);
@@ -108,7 +110,7 @@ public sealed class StalledBodyTests(ITestOutputHelper output)
     public async Task UpdateTagsAsync_BodyTrickles_EndsWithImageServiceExceptionAfterOneAttempt()
     {
         await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.TrickleAsync(ctx, """{"id":"img:1","description":" """));
-        using ClientHost host = server.CreateClient();
+        using ClientHost host = server.CreateClient(HostileServer.Tight);
 
         (Exception? failure, _) = await HostileServer.EndsWithinAsync(
             HostileServer.TotalRequestTimeout, () => host.Client.UpdateTagsAsync("img:1", new Dictionary<string, string> { ["a"] = "b" }), output);
@@ -122,7 +124,7 @@ public sealed class StalledBodyTests(ITestOutputHelper output)
     public async Task GetImageAsync_ErrorBodyTrickles_EndsWithImageServiceExceptionWithinTheTotalTimeout()
     {
         await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.TrickleAsync(ctx, """{"code":"Boom","message":" """, status: 500));
-        using ClientHost host = server.CreateClient();
+        using ClientHost host = server.CreateClient(HostileServer.Tight);
 
         (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.TotalRequestTimeout, () => host.Client.GetImageAsync("img:1"), output);
 
@@ -135,13 +137,8 @@ public sealed class StalledBodyTests(ITestOutputHelper output)
     {
         await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.TrickleAsync(ctx, """{"id":"op-1","operationLog":" """));
 
-        // Request timeouts far away: only OperationTimeout (3 s) bounds this wait.
-        using ClientHost host = server.CreateClient(options =>
-        {
-            options.AttemptTimeout = TimeSpan.FromMinutes(5);
-            options.TotalRequestTimeout = TimeSpan.FromMinutes(10);
-            options.CircuitBreakerSamplingDuration = TimeSpan.FromMinutes(10);
-        });
+        // The patient request timeouts are far away: only OperationTimeout (3 s) bounds this wait.
+        using ClientHost host = server.CreateClient(options => options.OperationTimeout = HostileServer.OperationTimeout);
 
         (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.OperationTimeout, () => host.Client.GetCreateImageOperation("op-1").WaitForCompletionAsync(), output);
 

@@ -29,11 +29,11 @@ public sealed class TypedFailureTests(ITestOutputHelper output)
         });
         using ClientHost host = server.CreateClient();
 
-        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.TotalRequestTimeout, () => host.Client.GetImageAsync("img:1"), output);
+        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.PatientTotalRequestTimeout, () => host.Client.GetImageAsync("img:1"), output);
 
         var typed = Assert.IsType<ImageServiceException>(failure);
         Assert.Equal(503, typed.Status);
-        Assert.Equal(4, server.RawTargets.Count); // the first attempt and three retries, each after MaxDelay (200 ms)
+        Assert.Equal(4, server.RawTargets.Count); // the first attempt and three retries, each after MaxDelay (200 ms): no timeout is near
     }
 
     [Theory]
@@ -61,7 +61,7 @@ public sealed class TypedFailureTests(ITestOutputHelper output)
         ImageResponseBase? image = null;
 
         (Exception? failure, _) = await HostileServer.EndsWithinAsync(
-            HostileServer.OperationTimeout, async () => image = await host.Client.GetCreateImageOperation("op-1").WaitForCompletionAsync(), output);
+            HostileServer.PatientOperationTimeout, async () => image = await host.Client.GetCreateImageOperation("op-1").WaitForCompletionAsync(), output);
 
         Assert.Null(failure);
         Assert.Equal("img:1", image!.Id);
@@ -77,7 +77,7 @@ public sealed class TypedFailureTests(ITestOutputHelper output)
             ctx.Response.WriteAsJsonLiteralAsync("""{"id":"img:1","imageFlavor":"WebApiContainer","createdTime":"/Date(99999999999999999)/"}"""));
         using ClientHost host = server.CreateClient();
 
-        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.TotalRequestTimeout, () => host.Client.GetImageAsync("img:1"), output);
+        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.PatientTotalRequestTimeout, () => host.Client.GetImageAsync("img:1"), output);
 
         var typed = Assert.IsType<ImageServiceException>(failure);
         Assert.Equal(200, typed.Status);
@@ -99,7 +99,7 @@ public sealed class TypedFailureTests(ITestOutputHelper output)
         });
         using ClientHost host = server.CreateClient();
 
-        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.TotalRequestTimeout, () => host.Client.GetImageAsync("img:1"), output);
+        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.PatientTotalRequestTimeout, () => host.Client.GetImageAsync("img:1"), output);
 
         var typed = Assert.IsType<ImageServiceException>(failure);
         Assert.Equal(200, typed.Status);
@@ -117,7 +117,7 @@ public sealed class TypedFailureTests(ITestOutputHelper output)
         using ClientHost host = server.CreateClient();
         var seen = new List<string>();
 
-        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.TotalRequestTimeout, async () =>
+        (Exception? failure, _) = await HostileServer.EndsWithinAsync(HostileServer.PatientTotalRequestTimeout, async () =>
         {
             await foreach (ImageResponseBase image in host.Client.ListImagesAsync())
             {
