@@ -20,9 +20,14 @@ namespace ImageService.Client;
 public sealed partial class ImageListOptions
 {
     /// <summary>Gets the tag filters: a key with a null value matches any value, a key with a value matches that value.</summary>
+    /// <remarks>
+    /// The service's filter grammar has no escape: a key or value containing <c>,</c>, or a key containing <c>=</c>, is
+    /// refused with <see cref="System.ArgumentException"/> when the listing is requested.
+    /// </remarks>
     public IDictionary<string, string?> Tags { get; } = new Dictionary<string, string?>();
 
     /// <summary>Gets the property filters: a key with a null value matches any value, a key with a value matches that value.</summary>
+    /// <remarks>As for <see cref="Tags"/>: a key or value containing <c>,</c>, or a key containing <c>=</c>, is refused.</remarks>
     public IDictionary<string, string?> Properties { get; } = new Dictionary<string, string?>();
 
     /// <summary>Gets or sets the page size the service is asked for.</summary>
@@ -30,24 +35,15 @@ public sealed partial class ImageListOptions
     public int? PageSize { get; set; }
 
     [QueryParameter("tags")]
-    private string? TagsQuery => FormatFilter(Tags);
+    private string? TagsQuery => Internal.ListFilter.Format(Tags, "ImageListOptions.Tags", "filter");
 
     [QueryParameter("properties")]
-    private string? PropertiesQuery => FormatFilter(Properties);
+    private string? PropertiesQuery => Internal.ListFilter.Format(Properties, "ImageListOptions.Properties", "filter");
 
-    internal static string? FormatFilter(IDictionary<string, string?> filter)
+    /// <summary>Refuses, before any request, a tag or property filter the service's grammar cannot express (<see cref="Internal.ListFilter"/>).</summary>
+    internal void ThrowIfNotExpressible(string paramName)
     {
-        if (filter.Count == 0)
-        {
-            return null;
-        }
-
-        var entries = new List<string>(filter.Count);
-        foreach (KeyValuePair<string, string?> pair in filter)
-        {
-            entries.Add(pair.Value is null ? pair.Key : pair.Key + "=" + pair.Value);
-        }
-
-        return string.Join(",", entries);
+        _ = Internal.ListFilter.Format(Tags, "ImageListOptions.Tags", paramName);
+        _ = Internal.ListFilter.Format(Properties, "ImageListOptions.Properties", paramName);
     }
 }

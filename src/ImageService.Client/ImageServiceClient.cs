@@ -2,10 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 using ImageService.Client.Diagnostics;
@@ -70,7 +68,7 @@ public class ImageServiceClient
         _baseAddress = ImageServiceHttpPipeline.NormalizeEndpoint(options.Endpoint!);
         httpClient.BaseAddress ??= _baseAddress;
         _http = httpClient;
-        _rest = new ImageServiceRestClient(httpClient);
+        _rest = new FacadeRestClient(httpClient);
         _subscriptionId = options.SubscriptionId!;
         _resourceGroup = options.ResourceGroup!;
         _workspace = options.Workspace!;
@@ -92,16 +90,19 @@ public class ImageServiceClient
     /// <exception cref="ImageServiceException">The image does not exist (status 404) or the call failed.</exception>
     public virtual Task<ImageResponseBase> GetImageAsync(string imageId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        PathSegment.ThrowIfInvalid(imageId);
         return RunAsync("GetImage", imageId, ct => GetImageResponseAsync(imageId, ct), static response => response.Result, cancellationToken);
     }
 
     /// <summary>Lists images lazily, following the service's <c>nextLink</c>.</summary>
-    /// <param name="filter">Filters, order and page size; null lists every image.</param>
+    /// <param name="filter">Filters, order and page size; null lists every image. Read when each first page is requested.</param>
     /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <returns>The images; use <see cref="ImageServicePageable{T}.AsPages"/> for pages and continuation tokens.</returns>
+    /// <exception cref="ArgumentException">A tag or property filter entry cannot be expressed in the service's filter grammar (see <see cref="ImageListOptions.Tags"/>).</exception>
     public virtual ImageServicePageable<ImageResponseBase> ListImagesAsync(ImageListOptions? filter = null, CancellationToken cancellationToken = default)
     {
+        // A filter the service cannot express is refused here, before any request, not when the listing is enumerated.
+        filter?.ThrowIfNotExpressible(nameof(filter));
         return new FuncPageable<ImageResponseBase>(
             (token, pageSize, ct) => RunAsync("ListImages", null, async innerCt =>
             {
@@ -130,7 +131,7 @@ public class ImageServiceClient
         return RunAsync("StartCreateImage", request.Name, async ct =>
         {
             ServiceResponse response = await _rest.Images_CreateAsync(request, _subscriptionId, _resourceGroup, _workspace, ct).ConfigureAwait(false);
-            return new CreateImageOperation(ReadOperationId(response), new ImageDriver(this));
+            return new CreateImageOperation(ReadOperationId(response, request.Name), new ImageDriver(this));
         }, cancellationToken);
     }
 
@@ -150,7 +151,7 @@ public class ImageServiceClient
     /// <returns>The operation; call <see cref="ImageServiceOperation{T}.UpdateStatusAsync"/> or <c>WaitForCompletionAsync</c>.</returns>
     public virtual CreateImageOperation GetCreateImageOperation(string operationId)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(operationId);
+        PathSegment.ThrowIfInvalid(operationId);
         return new CreateImageOperation(operationId, new ImageDriver(this));
     }
 
@@ -160,7 +161,7 @@ public class ImageServiceClient
     /// <returns>The status.</returns>
     public virtual Task<AsyncOperationStatus> GetOperationAsync(string operationId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(operationId);
+        PathSegment.ThrowIfInvalid(operationId);
         return RunAsync("GetOperation", null, async ct => (await PollCoreAsync(operationId, ct).ConfigureAwait(false)).Status, cancellationToken);
     }
 
@@ -171,7 +172,7 @@ public class ImageServiceClient
     /// <returns>The updated image.</returns>
     public virtual Task<ImageResponseBase> UpdateImageAsync(string imageId, ImagePatch patch, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        PathSegment.ThrowIfInvalid(imageId);
         ArgumentNullException.ThrowIfNull(patch);
         if (patch.Operations.Count == 0)
         {
@@ -181,61 +182,66 @@ public class ImageServiceClient
         return RunAsync("UpdateImage", imageId, ct => PatchResponseAsync(imageId, patch, ct), static response => response.Result, cancellationToken);
     }
 
-    /// <summary>Replaces the whole tag map of an image.</summary>
+    /// <summary>
+    /// Replaces the whole tag map of an image: whatever tags the image has when the service applies the change,
+    /// including tags another caller has just added, are replaced by <paramref name="tags"/>. To change some tags and
+    /// keep the others, use <see cref="AddTagsAsync"/> and <see cref="RemoveTagsAsync"/>.
+    /// </summary>
     /// <param name="imageId">The image id, <c>name:version</c>.</param>
     /// <param name="tags">The new tags; an empty map removes every tag.</param>
     /// <param name="cancellationToken">Stops the call.</param>
     /// <returns>The updated image.</returns>
     public virtual Task<ImageResponseBase> UpdateTagsAsync(string imageId, IDictionary<string, string> tags, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        PathSegment.ThrowIfInvalid(imageId);
         ArgumentNullException.ThrowIfNull(tags);
         return RunAsync("UpdateTags", imageId, ct => PatchResponseAsync(imageId, new ImagePatch().ReplaceTags(tags), ct), static response => response.Result, cancellationToken);
     }
 
-    /// <summary>Adds or overwrites tags, keeping the others (reads the image, then replaces its tag map).</summary>
+    /// <summary>
+    /// Adds or overwrites tags, keeping the others: one request with an operation per key
+    /// (<see cref="ImagePatch.AddTags"/>), which the service applies atomically, so concurrent changes to other keys
+    /// are never lost.
+    /// </summary>
     /// <param name="imageId">The image id, <c>name:version</c>.</param>
-    /// <param name="tags">The tags to add or overwrite.</param>
+    /// <param name="tags">The tags to add or overwrite; at least one.</param>
     /// <param name="cancellationToken">Stops the call.</param>
     /// <returns>The updated image.</returns>
+    /// <exception cref="ArgumentException"><paramref name="tags"/> is empty, or has an empty key or a null value.</exception>
     public virtual Task<ImageResponseBase> AddTagsAsync(string imageId, IDictionary<string, string> tags, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        PathSegment.ThrowIfInvalid(imageId);
         ArgumentNullException.ThrowIfNull(tags);
-        return RunAsync("AddTags", imageId, async ct =>
+        if (tags.Count == 0)
         {
-            ImageResponseBase image = (await GetImageResponseAsync(imageId, ct).ConfigureAwait(false)).Result;
-            var merged = new Dictionary<string, string>(image.KvTags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-            foreach (KeyValuePair<string, string> pair in tags)
-            {
-                merged[pair.Key] = pair.Value;
-            }
+            throw new ArgumentException("No tag to add.", nameof(tags));
+        }
 
-            return (await PatchResponseAsync(imageId, new ImagePatch().ReplaceTags(merged), ct).ConfigureAwait(false)).Result;
-        }, cancellationToken);
+        ImagePatch patch = new ImagePatch().AddTags(tags);
+        return RunAsync("AddTags", imageId, ct => PatchResponseAsync(imageId, patch, ct), static response => response.Result, cancellationToken);
     }
 
-    /// <summary>Removes tags by key, keeping the others (reads the image, then replaces its tag map).</summary>
+    /// <summary>
+    /// Removes tags by key, keeping the others: one request with an operation per key
+    /// (<see cref="ImagePatch.RemoveTags"/>), which the service applies atomically. A key the image does not have is
+    /// not an error.
+    /// </summary>
     /// <param name="imageId">The image id, <c>name:version</c>.</param>
-    /// <param name="keys">The keys to remove; absent keys are ignored.</param>
+    /// <param name="keys">The keys to remove; at least one. Absent keys are ignored.</param>
     /// <param name="cancellationToken">Stops the call.</param>
     /// <returns>The updated image.</returns>
+    /// <exception cref="ArgumentException"><paramref name="keys"/> is empty or has an empty key.</exception>
     public virtual Task<ImageResponseBase> RemoveTagsAsync(string imageId, IEnumerable<string> keys, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        PathSegment.ThrowIfInvalid(imageId);
         ArgumentNullException.ThrowIfNull(keys);
-        string[] remove = keys.ToArray();
-        return RunAsync("RemoveTags", imageId, async ct =>
+        ImagePatch patch = new ImagePatch().RemoveTags(keys);
+        if (patch.Operations.Count == 0)
         {
-            ImageResponseBase image = (await GetImageResponseAsync(imageId, ct).ConfigureAwait(false)).Result;
-            var kept = new Dictionary<string, string>(image.KvTags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-            foreach (string key in remove)
-            {
-                kept.Remove(key);
-            }
+            throw new ArgumentException("No tag to remove.", nameof(keys));
+        }
 
-            return (await PatchResponseAsync(imageId, new ImagePatch().ReplaceTags(kept), ct).ConfigureAwait(false)).Result;
-        }, cancellationToken);
+        return RunAsync("RemoveTags", imageId, ct => PatchResponseAsync(imageId, patch, ct), static response => response.Result, cancellationToken);
     }
 
     /// <summary>Adds properties. Properties are immutable: a key the image already has is refused.</summary>
@@ -246,7 +252,7 @@ public class ImageServiceClient
     /// <exception cref="ArgumentException">The image already has one of the keys; nothing is changed.</exception>
     public virtual Task<ImageResponseBase> AddPropertiesAsync(string imageId, IDictionary<string, string> properties, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        PathSegment.ThrowIfInvalid(imageId);
         ArgumentNullException.ThrowIfNull(properties);
         if (properties.Count == 0)
         {
@@ -275,7 +281,7 @@ public class ImageServiceClient
     /// <exception cref="ImageServiceException">The image is still used by a service (status 412), or the call failed.</exception>
     public virtual Task<bool> DeleteImageAsync(string imageId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        PathSegment.ThrowIfInvalid(imageId);
         return RunAsync("DeleteImage", imageId, async ct =>
         {
             try
@@ -290,7 +296,7 @@ public class ImageServiceClient
                     412,
                     ImageServiceException.FormatMessage($"The image '{imageId}' cannot be deleted: it is still used by a service. Delete the service first.", 412, error),
                     error,
-                    ex);
+                    ex.InnerException);
             }
         }, cancellationToken);
     }
@@ -301,7 +307,7 @@ public class ImageServiceClient
     /// <returns>The profiles.</returns>
     public virtual ImageServicePageable<ProfileResponse> ListProfilesAsync(string imageId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        PathSegment.ThrowIfInvalid(imageId);
         return new FuncPageable<ProfileResponse>(
             (token, pageSize, ct) => RunAsync("ListProfiles", imageId, async innerCt =>
             {
@@ -320,8 +326,8 @@ public class ImageServiceClient
     /// <returns>The profile.</returns>
     public virtual Task<ProfileResponse> GetProfileAsync(string imageId, string profileId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(profileId);
+        PathSegment.ThrowIfInvalid(imageId);
+        PathSegment.ThrowIfInvalid(profileId);
         return RunAsync("GetProfile", imageId, ct => GetProfileResponseAsync(imageId, profileId, ct), static response => response.Result, cancellationToken);
     }
 
@@ -332,12 +338,12 @@ public class ImageServiceClient
     /// <returns>The operation.</returns>
     public virtual Task<CreateProfileOperation> StartCreateProfileAsync(string imageId, ProfileRequestBase request, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(imageId);
+        PathSegment.ThrowIfInvalid(imageId);
         ArgumentNullException.ThrowIfNull(request);
         return RunAsync("StartCreateProfile", imageId, async ct =>
         {
             ServiceResponse response = await _rest.Profiles_CreateAsync(request, _subscriptionId, _resourceGroup, _workspace, imageId, ct).ConfigureAwait(false);
-            return new CreateProfileOperation(ReadOperationId(response), new ProfileDriver(this, imageId));
+            return new CreateProfileOperation(ReadOperationId(response, request.Name), new ProfileDriver(this, imageId));
         }, cancellationToken);
     }
 
@@ -355,8 +361,29 @@ public class ImageServiceClient
         };
     }
 
-    private static ImageServicePage<T> ToPage<T>(ICollection<T>? values, string? nextLink) =>
-        new(values?.ToArray() ?? throw new ImageServiceException("The image service returned a page without 'value'."), string.IsNullOrEmpty(nextLink) ? null : nextLink);
+    /// <summary>A page as the caller sees it: every item present, and a nextLink that can be followed (or none).</summary>
+    private ImageServicePage<T> ToPage<T>(ICollection<T>? values, string? nextLink)
+        where T : class
+    {
+        T[] items = values?.ToArray() ?? throw new ImageServiceException(200, "The image service returned a page without 'value'.");
+        int missing = Array.IndexOf(items, null);
+        if (missing >= 0)
+        {
+            throw new ImageServiceException(200, string.Create(CultureInfo.InvariantCulture, $"The image service returned a page whose item {missing} is null."));
+        }
+
+        if (string.IsNullOrEmpty(nextLink))
+        {
+            return new ImageServicePage<T>(items, null);
+        }
+
+        return ResolveNextLink(nextLink) is not null
+            ? new ImageServicePage<T>(items, nextLink)
+            : throw new ImageServiceException(200, $"The image service returned a nextLink that is not an http or https URL: '{nextLink}'.");
+    }
+
+    private Uri? ResolveNextLink(string nextLink) =>
+        Uri.TryCreate(_baseAddress, nextLink, out Uri? uri) && uri.Scheme is "http" or "https" ? uri : null;
 
     private static string? FindHeader(IReadOnlyDictionary<string, IEnumerable<string>> headers, string name) =>
         headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
@@ -368,17 +395,30 @@ public class ImageServiceClient
         return Uri.UnescapeDataString(segment);
     }
 
-    private string ReadOperationId(ServiceResponse response)
+    private string ReadOperationId(ServiceResponse response, string? imageName)
     {
         string location = FindHeader(response.Headers, OperationLocationHeader)
             ?? throw new ImageServiceException(response.StatusCode, "The image service accepted the request but sent no Operation-Location header.");
-        if (Uri.TryCreate(location, UriKind.Absolute, out Uri? absolute) && absolute.Scheme is "http" or "https")
+        string id = LastSegment(location);
+        if (id.Length == 0 || PathSegment.IsDotSegment(id))
         {
-            _origins.ThrowIfNotAllowed(absolute, "Operation-Location");
+            throw new ImageServiceException(response.StatusCode, $"The image service sent an Operation-Location header without a usable operation id: '{location}'.");
         }
 
-        string id = LastSegment(location);
-        return id.Length > 0 ? id : throw new ImageServiceException(response.StatusCode, "The image service sent an Operation-Location header without an operation id.");
+        if (Uri.TryCreate(location, UriKind.Absolute, out Uri? absolute) && absolute.Scheme is "http" or "https" && !_origins.IsAllowed(absolute))
+        {
+            // The service has accepted the request: the caller needs the operation id to resume it (polling goes to the
+            // endpoint's own origin) or to find the build.
+            string what = imageName is null ? string.Empty : $" for '{imageName}'";
+            throw new ImageServiceException(
+                response.StatusCode,
+                $"The image service accepted the request{what} as operation '{id}', but its Operation-Location points at {OriginPolicy.Origin(absolute)}, which is neither the endpoint's origin nor one of ImageServiceClientOptions.AdditionalAllowedOrigins. Resume the operation by its id (GetCreateImageOperation), or add the origin to AdditionalAllowedOrigins if it is trusted.")
+            {
+                OperationId = id,
+            };
+        }
+
+        return id;
     }
 
     private Task<TResult> RunAsync<TResult>(string operation, string? imageId, Func<CancellationToken, Task<TResult>> action, CancellationToken cancellationToken) =>
@@ -428,65 +468,19 @@ public class ImageServiceClient
     private async Task<(AsyncOperationStatus Status, TimeSpan? ServerDelay)> PollCoreAsync(string operationId, CancellationToken cancellationToken)
     {
         ServiceResponse<AsyncOperationStatus> response = await _rest.Operations_GetAsync(_subscriptionId, _resourceGroup, _workspace, operationId, cancellationToken).ConfigureAwait(false);
-        return (response.Result, ReadServerDelay(response.Headers));
-    }
-
-    private TimeSpan? ReadServerDelay(IReadOnlyDictionary<string, IEnumerable<string>> headers)
-    {
-        if (FindHeader(headers, "x-ms-retry-after-ms") is { } ms
-            && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds) && milliseconds >= 0)
-        {
-            return TimeSpan.FromMilliseconds(milliseconds);
-        }
-
-        if (FindHeader(headers, "Retry-After") is { } retryAfter)
-        {
-            if (int.TryParse(retryAfter, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds))
-            {
-                return TimeSpan.FromSeconds(seconds);
-            }
-
-            if (DateTimeOffset.TryParse(retryAfter, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset date))
-            {
-                TimeSpan wait = date - _timeProvider.GetUtcNow();
-                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-            }
-        }
-
-        return null;
+        return (response.Result, RetryAfter.Read(response.Headers, _timeProvider.GetUtcNow()));
     }
 
     private async Task<TList> GetNextPageAsync<TList>(string continuationToken, CancellationToken cancellationToken)
         where TList : class
     {
-        if (!Uri.TryCreate(_baseAddress, continuationToken, out Uri? uri) || uri.Scheme is not ("http" or "https"))
-        {
-            throw new ArgumentException("The continuation token is not a nextLink URL returned by the image service.", nameof(continuationToken));
-        }
-
+        // A token from a page was checked when the page was read; one the caller passed in is checked here.
+        Uri uri = ResolveNextLink(continuationToken)
+            ?? throw new ArgumentException("The continuation token is not a nextLink URL returned by the image service.", nameof(continuationToken));
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
         using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        int status = (int)response.StatusCode;
-        using Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var reader = new JsonTextReader(new StreamReader(stream));
-        JsonSerializer serializer = ImageServiceJson.CreateSerializer();
-        if (status != 200)
-        {
-            ModelErrorResponse? error = null;
-            try
-            {
-                error = serializer.Deserialize<ModelErrorResponse>(reader);
-            }
-            catch (JsonException)
-            {
-                // An unreadable error body: report the status alone.
-            }
-
-            throw new ImageServiceException(status, ImageServiceException.FormatMessage("Reading the next page failed.", status, error), error);
-        }
-
-        return serializer.Deserialize<TList>(reader) ?? throw new ImageServiceException(status, "The image service returned an empty page.");
+        return await ResponseReader.ReadResultAsync<TList>(response, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ImageServiceException> CreateFailureAsync(string kind, string operationId, AsyncOperationStatus status, Func<string, CancellationToken, Task<Uri?>> buildLog, CancellationToken cancellationToken)
@@ -530,6 +524,10 @@ public class ImageServiceClient
 
         public override TimeSpan PollingInterval => Client._options.PollingInterval;
 
+        public override TimeSpan MinimumPollingInterval => Client._options.MinimumPollingInterval;
+
+        public override TimeSpan MaxDelay => Client._options.MaxDelay;
+
         public override TimeSpan OperationTimeout => Client._options.OperationTimeout;
 
         public override ILogger Logger => Client._logger;
@@ -539,10 +537,15 @@ public class ImageServiceClient
         public override Task<(AsyncOperationStatus Status, TimeSpan? ServerDelay)> PollAsync(string operationId, CancellationToken cancellationToken) =>
             Client.RunAsync("GetOperation", null, ct => Client.PollCoreAsync(operationId, ct), cancellationToken);
 
-        protected static string ResourceId(AsyncOperationStatus status) =>
-            string.IsNullOrEmpty(status.ResourceLocation)
+        protected static string ResourceId(AsyncOperationStatus status)
+        {
+            string id = string.IsNullOrEmpty(status.ResourceLocation)
                 ? throw new ImageServiceException($"The operation '{status.Id}' succeeded but its status has no resourceLocation.")
                 : LastSegment(status.ResourceLocation);
+            return id.Length > 0 && !PathSegment.IsDotSegment(id)
+                ? id
+                : throw new ImageServiceException($"The operation '{status.Id}' succeeded but its resourceLocation names no usable id: '{status.ResourceLocation}'.");
+        }
     }
 
     private sealed class ImageDriver : DriverBase<ImageResponseBase>

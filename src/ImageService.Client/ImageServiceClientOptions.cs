@@ -54,6 +54,9 @@ public sealed class ImageServiceClientOptions
     /// <summary>The default interval between polls of a long-running operation: 5 seconds.</summary>
     public static readonly TimeSpan DefaultPollingInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>The default shortest wait between two polls of a long-running operation: 1 second.</summary>
+    public static readonly TimeSpan DefaultMinimumPollingInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>The default budget for waiting on a long-running operation: 30 minutes.</summary>
     public static readonly TimeSpan DefaultOperationTimeout = TimeSpan.FromMinutes(30);
 
@@ -101,7 +104,7 @@ public sealed class ImageServiceClientOptions
     /// <value>The default value is 0.8 seconds (<see cref="DefaultBaseDelay"/>). Zero retries at once.</value>
     public TimeSpan BaseDelay { get; set; } = DefaultBaseDelay;
 
-    /// <summary>Gets or sets the cap on a single retry delay, also applied to a server's <c>Retry-After</c>.</summary>
+    /// <summary>Gets or sets the cap on a single retry delay, also applied to a server's <c>Retry-After</c> (on retries and between polls of a long-running operation).</summary>
     /// <value>The default value is 1 minute (<see cref="DefaultMaxDelay"/>).</value>
     public TimeSpan MaxDelay { get; set; } = DefaultMaxDelay;
 
@@ -134,14 +137,26 @@ public sealed class ImageServiceClientOptions
     public TimeSpan PollingInterval { get; set; } = DefaultPollingInterval;
 
     /// <summary>
+    /// Gets or sets the shortest wait between two polls of a long-running operation when the service asks for a
+    /// shorter one (<c>Retry-After: 0</c>, a past date, <c>x-ms-retry-after-ms: 0</c>), so that a misbehaving service is
+    /// never polled in a tight loop. A longer <c>Retry-After</c> is honoured up to <see cref="MaxDelay"/>. The
+    /// <see cref="PollingInterval"/> you set (used when the service sends no <c>Retry-After</c>) is not raised.
+    /// </summary>
+    /// <value>The default value is 1 second (<see cref="DefaultMinimumPollingInterval"/>). Allowed: 0 (no floor) to 1 day.</value>
+    public TimeSpan MinimumPollingInterval { get; set; } = DefaultMinimumPollingInterval;
+
+    /// <summary>
     /// Gets or sets how long <c>WaitForCompletionAsync</c> waits for a long-running operation, separate from the
     /// per-request timeouts.
     /// </summary>
     /// <value>The default value is 30 minutes (<see cref="DefaultOperationTimeout"/>).</value>
     public TimeSpan OperationTimeout { get; set; } = DefaultOperationTimeout;
 
-    /// <summary>Gets or sets the largest response body the client reads, in bytes.</summary>
-    /// <value>The default value is 16 MiB (<see cref="DefaultMaxResponseBytes"/>).</value>
+    /// <summary>
+    /// Gets or sets the largest response body the client reads, in bytes. Every body is read into memory within the
+    /// call's timeouts before it is deserialized, so this also bounds the memory one response takes.
+    /// </summary>
+    /// <value>The default value is 16 MiB (<see cref="DefaultMaxResponseBytes"/>). Allowed: 1 byte to 2 GiB.</value>
     public long MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
 
     /// <summary>Gets or sets the clock used for retry delays, timeouts, token expiry and polling.</summary>

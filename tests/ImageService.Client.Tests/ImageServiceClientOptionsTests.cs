@@ -17,6 +17,7 @@ public class ImageServiceClientOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.AttemptTimeout);
         Assert.Equal(TimeSpan.FromSeconds(100), options.TotalRequestTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), options.PollingInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.MinimumPollingInterval);
         Assert.Equal(TimeSpan.FromMinutes(30), options.OperationTimeout);
         Assert.Equal(16L * 1024 * 1024, options.MaxResponseBytes);
         Assert.Equal(new[] { "https://management.azure.com/.default" }, options.Scopes);
@@ -29,7 +30,9 @@ public class ImageServiceClientOptionsTests
     [InlineData("MaxRetryAttempts", "ImageServiceClientOptions.MaxRetryAttempts (11) must be between 0 and 10.")]
     [InlineData("PollingInterval", "ImageServiceClientOptions.PollingInterval (00:00:00) must be between 00:00:00.0010000 and 1.00:00:00.")]
     [InlineData("BaseDelay", "ImageServiceClientOptions.BaseDelay (00:02:00) must not be greater than MaxDelay (00:01:00).")]
-    [InlineData("MaxResponseBytes", "ImageServiceClientOptions.MaxResponseBytes (0) must be greater than 0.")]
+    [InlineData("MaxResponseBytes", "ImageServiceClientOptions.MaxResponseBytes (0) must be between 1 and 2147483648 (2 GiB).")]
+    [InlineData("MinimumPollingInterval", "ImageServiceClientOptions.MinimumPollingInterval (-00:00:01) must be between 00:00:00 and 1.00:00:00.")]
+    [InlineData("Workspace", "ImageServiceClientOptions.Workspace ('..') must not be '.' or '..'.")]
     [InlineData("FailureRatio", "ImageServiceClientOptions.CircuitBreakerFailureRatio (1.5) must be greater than 0 and at most 1.")]
     [InlineData("Origin", "ImageServiceClientOptions.AdditionalAllowedOrigins[0] ('ftp://files.example/') must be an absolute http or https URI.")]
     [InlineData("SubscriptionId", "ImageServiceClientOptions.SubscriptionId is required.")]
@@ -51,6 +54,8 @@ public class ImageServiceClientOptionsTests
                 case "PollingInterval": o.PollingInterval = TimeSpan.Zero; break;
                 case "BaseDelay": o.BaseDelay = TimeSpan.FromMinutes(2); break;
                 case "MaxResponseBytes": o.MaxResponseBytes = 0; break;
+                case "MinimumPollingInterval": o.MinimumPollingInterval = TimeSpan.FromSeconds(-1); break;
+                case "Workspace": o.Workspace = ".."; break;
                 case "FailureRatio": o.CircuitBreakerFailureRatio = 1.5; break;
                 case "Origin": o.AdditionalAllowedOrigins.Add(new Uri("ftp://files.example/")); break;
                 case "SubscriptionId": o.SubscriptionId = ""; break;

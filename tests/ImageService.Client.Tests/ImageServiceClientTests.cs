@@ -155,28 +155,44 @@ public class ImageServiceClientTests
     }
 
     [Fact]
-    public async Task AddTags_ReadsMergesAndReplaces()
+    public async Task AddTags_SendsOneAddPerKeyWithoutReading()
     {
         var clients = new TestClients();
-        var stub = clients.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson(extra: ""","kvTags":{"keep":"1","stage":"dev"}""")));
+        var stub = clients.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson(extra: ""","kvTags":{"keep":"1","stage":"prod"}""")));
         ImageServiceClient client = clients.Create(stub);
 
-        await client.AddTagsAsync("img:1", new Dictionary<string, string> { ["stage"] = "prod", ["new"] = "2" });
+        await client.AddTagsAsync("img:1", new Dictionary<string, string> { ["stage"] = "prod", ["team/ml"] = "2" });
 
-        Assert.Equal(new[] { HttpMethod.Get, HttpMethod.Patch }, stub.Requests.Select(r => r.Method));
-        Assert.Equal("""[{"op":"replace","path":"/kvTags","value":{"keep":"1","new":"2","stage":"prod"}}]""", stub.Requests[1].Body);
+        RecordedRequest request = Assert.Single(stub.Requests);
+        Assert.Equal(HttpMethod.Patch, request.Method);
+        Assert.Equal("""[{"op":"add","path":"/kvTags/stage","value":"prod"},{"op":"add","path":"/kvTags/team~1ml","value":"2"}]""", request.Body);
     }
 
     [Fact]
-    public async Task RemoveTags_ReadsRemovesAndReplaces()
+    public async Task RemoveTags_SendsAddThenRemovePerKeyWithoutReading()
     {
         var clients = new TestClients();
-        var stub = clients.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson(extra: ""","kvTags":{"keep":"1","drop":"2"}""")));
+        var stub = clients.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson(extra: ""","kvTags":{"keep":"1"}""")));
         ImageServiceClient client = clients.Create(stub);
 
-        await client.RemoveTagsAsync("img:1", new[] { "drop", "absent" });
+        await client.RemoveTagsAsync("img:1", new[] { "drop", "absent", "drop" });
 
-        Assert.Equal("""[{"op":"replace","path":"/kvTags","value":{"keep":"1"}}]""", stub.Requests[1].Body);
+        RecordedRequest request = Assert.Single(stub.Requests);
+        Assert.Equal(
+            """[{"op":"add","path":"/kvTags/absent","value":""},{"op":"remove","path":"/kvTags/absent"},{"op":"add","path":"/kvTags/drop","value":""},{"op":"remove","path":"/kvTags/drop"}]""",
+            request.Body);
+    }
+
+    [Fact]
+    public async Task TagConveniences_NothingToChange_ThrowArgumentExceptionWithoutSending()
+    {
+        var clients = new TestClients();
+        var stub = clients.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson()));
+        ImageServiceClient client = clients.Create(stub);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => client.AddTagsAsync("img:1", new Dictionary<string, string>()));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.RemoveTagsAsync("img:1", Array.Empty<string>()));
+        Assert.Equal(0, stub.Count);
     }
 
     [Fact]

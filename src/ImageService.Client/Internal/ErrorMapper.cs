@@ -19,21 +19,18 @@ internal static class ErrorMapper
         {
             OperationCanceledException when cancellationToken.IsCancellationRequested => null,
             ImageServiceException ise => ise,
+            // The generated client's ApiException is internal: its content (status, error body, cause) moves into the
+            // ImageServiceException and its cause (a public type, or none) becomes the inner exception.
             ApiException<ModelErrorResponse> api => new ImageServiceException(
                 api.StatusCode,
                 ImageServiceException.FormatMessage($"{operation} failed.", api.StatusCode, api.Result),
                 api.Result,
-                api),
+                api.InnerException),
             ApiException api => new ImageServiceException(
                 api.StatusCode,
-                ImageServiceException.FormatMessage(
-                    api.InnerException is JsonException
-                        ? $"{operation} failed: the response body could not be read as JSON of the expected shape."
-                        : $"{operation} failed: {api.Message}",
-                    api.StatusCode,
-                    null),
+                ImageServiceException.FormatMessage($"{operation} failed: {api.Message}", api.StatusCode, null),
                 null,
-                api),
+                api.InnerException),
             JsonException json => new ImageServiceException(0, $"{operation} failed: the response body could not be read as JSON of the expected shape.", null, json),
             BrokenCircuitException broken => new ImageServiceException(0, $"{operation} failed: the circuit breaker is open after repeated failures of the image service; try again later.", null, broken),
             TimeoutRejectedException timeout => new ImageServiceException(0, string.Create(CultureInfo.InvariantCulture, $"{operation} timed out after {timeout.Timeout} (see ImageServiceClientOptions.AttemptTimeout and TotalRequestTimeout)."), null, timeout),

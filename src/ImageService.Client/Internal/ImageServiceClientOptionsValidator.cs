@@ -12,6 +12,8 @@ namespace ImageService.Client.Internal;
 /// </summary>
 internal sealed class ImageServiceClientOptionsValidator : IValidateOptions<ImageServiceClientOptions>
 {
+    private const long MaxResponseBytesLimit = 2L * 1024 * 1024 * 1024;
+
     private static readonly TimeSpan s_maxTimeSpan = TimeSpan.FromDays(1);
 
     public ValidateOptionsResult Validate(string? name, ImageServiceClientOptions options)
@@ -91,6 +93,7 @@ internal sealed class ImageServiceClientOptionsValidator : IValidateOptions<Imag
         CheckRange(failures, nameof(options.CircuitBreakerSamplingDuration), options.CircuitBreakerSamplingDuration, TimeSpan.FromMilliseconds(500));
         CheckRange(failures, nameof(options.CircuitBreakerBreakDuration), options.CircuitBreakerBreakDuration, TimeSpan.FromMilliseconds(500));
         CheckRange(failures, nameof(options.PollingInterval), options.PollingInterval, TimeSpan.FromMilliseconds(1));
+        CheckRange(failures, nameof(options.MinimumPollingInterval), options.MinimumPollingInterval, TimeSpan.Zero);
         CheckRange(failures, nameof(options.OperationTimeout), options.OperationTimeout, TimeSpan.FromMilliseconds(1));
 
         if (options.BaseDelay > options.MaxDelay)
@@ -123,9 +126,19 @@ internal sealed class ImageServiceClientOptionsValidator : IValidateOptions<Imag
             failures.Add(Invariant($"ImageServiceClientOptions.CircuitBreakerMinimumThroughput ({options.CircuitBreakerMinimumThroughput}) must be at least 2."));
         }
 
-        if (options.MaxResponseBytes <= 0)
+        // A body is held in one array while it is deserialized.
+        if (options.MaxResponseBytes is <= 0 or > MaxResponseBytesLimit)
         {
-            failures.Add(Invariant($"ImageServiceClientOptions.MaxResponseBytes ({options.MaxResponseBytes}) must be greater than 0."));
+            failures.Add(Invariant($"ImageServiceClientOptions.MaxResponseBytes ({options.MaxResponseBytes}) must be between 1 and {MaxResponseBytesLimit} (2 GiB)."));
+        }
+
+        // The workspace path's segments: '.' and '..' would be removed from the URL and address another resource.
+        foreach ((string option, string? value) in new[] { (nameof(options.SubscriptionId), options.SubscriptionId), (nameof(options.ResourceGroup), options.ResourceGroup), (nameof(options.Workspace), options.Workspace) })
+        {
+            if (PathSegment.IsDotSegment(value))
+            {
+                failures.Add(Invariant($"ImageServiceClientOptions.{option} ('{value}') must not be '.' or '..'."));
+            }
         }
 
         return failures;

@@ -143,40 +143,9 @@ internal static class ImageServiceResilience
         return false;
     }
 
-    /// <summary>The server's requested delay (<c>x-ms-retry-after-ms</c>, then <c>Retry-After</c>), capped; null to use the back-off.</summary>
-    internal static TimeSpan? GetServerDelay(HttpResponseMessage? response, TimeSpan maxDelay, TimeProvider timeProvider)
-    {
-        TimeSpan? delay = ReadRetryAfter(response, timeProvider);
-        return delay is { } d ? (d > maxDelay ? maxDelay : d) : null;
-    }
-
-    /// <summary>Reads <c>x-ms-retry-after-ms</c>, then <c>Retry-After</c> (seconds or an HTTP date).</summary>
-    internal static TimeSpan? ReadRetryAfter(HttpResponseMessage? response, TimeProvider clock)
-    {
-        if (response is null)
-        {
-            return null;
-        }
-
-        if (response.Headers.TryGetValues("x-ms-retry-after-ms", out var msValues)
-            && double.TryParse(msValues.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) && ms >= 0)
-        {
-            return TimeSpan.FromMilliseconds(ms);
-        }
-
-        var retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (retryAfter?.Date is { } date)
-        {
-            // Compare with our clock: a skewed server Date would make the wait wrong in the same way either way.
-            TimeSpan wait = date - clock.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
-    }
+    /// <summary>The server's requested delay (<see cref="RetryAfter"/>), capped at <paramref name="maxDelay"/>; null to use the back-off.</summary>
+    internal static TimeSpan? GetServerDelay(HttpResponseMessage? response, TimeSpan maxDelay, TimeProvider timeProvider) =>
+        response is not null && RetryAfter.Read(new ResponseHeaders(response), timeProvider.GetUtcNow()) is { } delay
+            ? RetryAfter.Cap(delay, maxDelay)
+            : null;
 }

@@ -8,158 +8,158 @@ using System.Threading.Tasks;
 namespace ImageService.Client.Internal;
 
 /// <summary>
-/// Innermost handler: refuses a response whose Content-Length exceeds MaxResponseBytes, and wraps a body without one
-/// (chunked) so that a stream growing past the limit fails instead of exhausting memory.
+/// Innermost handler: reads the whole response body into memory before the response leaves the handler chain, at most
+/// MaxResponseBytes of it. The body is read asynchronously with the attempt's token, inside the resilience pipeline,
+/// so the attempt timeout, the total timeout and the caller's token bound the body as they bound the headers: a body
+/// that stalls or trickles ends as a timeout instead of holding the call (and a thread) for as long as the server
+/// likes. Everything above (the generated client, the nextLink reader) deserializes from memory, through
+/// <see cref="ResponseReader"/>. A body that cannot be read whole (truncated, dropped, or not matching its
+/// Content-Encoding) fails the call only when the call reads it, as before buffering: a 202 or a delete does not.
 /// </summary>
 internal sealed class ResponseSizeLimitHandler : DelegatingHandler
 {
+    // A body without Content-Length (chunked, or decompressed) starts in a buffer of this size and doubles.
+    private const int InitialChunkedBufferBytes = 16 * 1024;
+
     private readonly long _maxBytes;
 
-    public ResponseSizeLimitHandler(long maxBytes) => _maxBytes = maxBytes;
+    public ResponseSizeLimitHandler(long maxBytes) => _maxBytes = Math.Min(maxBytes, Array.MaxLength - 1); // one more byte must fit to detect an overflow
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         RequestContext.IncrementAttempt(request);
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.Content is null)
+        try
         {
+            await BufferAsync(response, _maxBytes, cancellationToken).ConfigureAwait(false);
             return response;
         }
-
-        if (response.Content.Headers.ContentLength is long length)
+        catch
         {
-            if (length > _maxBytes)
-            {
-                int status = (int)response.StatusCode;
-                response.Dispose();
-                throw TooLarge(_maxBytes, status);
-            }
-
-            // The transport never reads past a declared Content-Length, so the body is bounded already: no wrapper,
-            // no per-response copy of the headers.
-            return response;
+            response.Dispose();
+            throw;
         }
-
-        response.Content = new LimitedContent(response.Content, _maxBytes, (int)response.StatusCode);
-        return response;
     }
 
     internal static ImageServiceException TooLarge(long maxBytes, int status) =>
         new(status, $"The image service response is larger than ImageServiceClientOptions.MaxResponseBytes ({maxBytes} bytes).");
 
-    private sealed class LimitedContent : HttpContent
+    private static async Task BufferAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
     {
-        private readonly HttpContent _inner;
-        private readonly long _maxBytes;
-        private readonly int _status;
-
-        public LimitedContent(HttpContent inner, long maxBytes, int status)
+        HttpContent original = response.Content;
+        int status = (int)response.StatusCode;
+        long? declared = original.Headers.ContentLength;
+        if (declared > maxBytes)
         {
-            _inner = inner;
-            _maxBytes = maxBytes;
-            _status = status;
-            foreach (var header in inner.Headers)
+            throw TooLarge(maxBytes, status);
+        }
+
+        if (original is ByteArrayContent)
+        {
+            return; // already in memory (a stub or in-memory transport): nothing to wait for
+        }
+
+        HttpContent buffered;
+        using (Stream stream = await original.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
             {
-                Headers.TryAddWithoutValidation(header.Key, header.Value);
+                (byte[] buffer, int length) = declared is long exact
+                    ? await ReadExactlyAsync(stream, (int)exact, cancellationToken).ConfigureAwait(false)
+                    : await ReadToEndAsync(stream, maxBytes, status, cancellationToken).ConfigureAwait(false);
+                buffered = new ByteArrayContent(buffer, 0, length);
+            }
+            catch (IOException ex)
+            {
+                // Truncated, or the connection dropped mid-body. Whether that fails the call depends on whether the
+                // call reads the body (a 202 or a delete does not), as when bodies were read above the pipeline.
+                buffered = new UnreadableContent(ex);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException)
+            {
+                // The transport's decompression failed on a body that does not match its Content-Encoding (gzip and
+                // deflate throw InvalidDataException, br InvalidOperationException). Never transient: not retried.
+                buffered = new UnreadableContent(new ImageServiceException(
+                    status,
+                    $"The image service sent a compressed body (Content-Encoding) that could not be decoded: {ex.Message}",
+                    null,
+                    ex));
             }
         }
 
-        protected override async Task<Stream> CreateContentReadStreamAsync() =>
-            new LimitedStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), _maxBytes, _status);
-
-        protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-            new LimitedStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _maxBytes, _status);
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        foreach (var header in original.Headers)
         {
-            using Stream source = await CreateContentReadStreamAsync().ConfigureAwait(false);
-            await source.CopyToAsync(stream).ConfigureAwait(false);
+            // The length is the buffer's: after decompression it differs from what the server declared.
+            if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
         }
 
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        response.Content = buffered;
+        original.Dispose();
+    }
+
+    /// <summary>A body with a Content-Length: the transport never reads past it, so a buffer of exactly that size.</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadExactlyAsync(Stream stream, int declared, CancellationToken cancellationToken)
+    {
+        byte[] buffer = declared == 0 ? [] : GC.AllocateUninitializedArray<byte>(declared);
+        int length = 0;
+        while (length < declared)
         {
-            using Stream source = await CreateContentReadStreamAsync(cancellationToken).ConfigureAwait(false);
-            await source.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+            int read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new IOException($"The response ended after {length} of its {declared} declared bytes.");
+            }
+
+            length += read;
         }
+
+        return (buffer, length);
+    }
+
+    /// <summary>A body without a Content-Length (chunked, or decompressed): a buffer that doubles, failing past the limit.</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadToEndAsync(Stream stream, long maxBytes, int status, CancellationToken cancellationToken)
+    {
+        byte[] buffer = GC.AllocateUninitializedArray<byte>((int)Math.Min(InitialChunkedBufferBytes, maxBytes + 1));
+        int length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                // One byte past the limit is enough to know the body is too large.
+                if (length > maxBytes)
+                {
+                    throw TooLarge(maxBytes, status);
+                }
+
+                byte[] larger = GC.AllocateUninitializedArray<byte>((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
+                buffer.AsSpan(0, length).CopyTo(larger);
+                buffer = larger;
+            }
+
+            int read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return length > maxBytes ? throw TooLarge(maxBytes, status) : (buffer, length);
+            }
+
+            length += read;
+        }
+    }
+
+    /// <summary>A body that could not be read: reading it throws why (timeouts and cancellation are never deferred).</summary>
+    private sealed class UnreadableContent(Exception failure) : HttpContent
+    {
+        protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromException<Stream>(failure);
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => Task.FromException(failure);
 
         protected override bool TryComputeLength(out long length)
         {
             length = 0;
             return false;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
-
-    private sealed class LimitedStream : Stream
-    {
-        private readonly Stream _inner;
-        private readonly long _maxBytes;
-        private readonly int _status;
-        private long _read;
-
-        public LimitedStream(Stream inner, long maxBytes, int status)
-        {
-            _inner = inner;
-            _maxBytes = maxBytes;
-            _status = status;
-        }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(_inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        private int Count(int read)
-        {
-            _read += read;
-            if (_read > _maxBytes)
-            {
-                throw TooLarge(_maxBytes, _status);
-            }
-
-            return read;
         }
     }
 }

@@ -139,7 +139,11 @@ public abstract class ImageServiceOperation<T>
         return status;
     }
 
-    /// <summary>Polls until the operation completes, every <see cref="ImageServiceClientOptions.PollingInterval"/> unless the service sends <c>Retry-After</c>.</summary>
+    /// <summary>
+    /// Polls until the operation completes, every <see cref="ImageServiceClientOptions.PollingInterval"/> unless the
+    /// service sends <c>Retry-After</c> (honoured between <see cref="ImageServiceClientOptions.MinimumPollingInterval"/>
+    /// and <see cref="ImageServiceClientOptions.MaxDelay"/>).
+    /// </summary>
     /// <param name="progress">Receives every status read.</param>
     /// <param name="cancellationToken">Stops waiting (the operation goes on in the service).</param>
     /// <returns>The result.</returns>
@@ -149,7 +153,11 @@ public abstract class ImageServiceOperation<T>
         WaitCoreAsync(null, progress, cancellationToken);
 #pragma warning restore RS0027
 
-    /// <summary>Polls until the operation completes, every <paramref name="pollingInterval"/> unless the service sends <c>Retry-After</c>.</summary>
+    /// <summary>
+    /// Polls until the operation completes, every <paramref name="pollingInterval"/> unless the service sends
+    /// <c>Retry-After</c> (honoured between <see cref="ImageServiceClientOptions.MinimumPollingInterval"/> and
+    /// <see cref="ImageServiceClientOptions.MaxDelay"/>).
+    /// </summary>
     /// <param name="pollingInterval">The interval between polls.</param>
     /// <param name="cancellationToken">Stops waiting (the operation goes on in the service).</param>
     /// <returns>The result.</returns>
@@ -164,6 +172,27 @@ public abstract class ImageServiceOperation<T>
         return WaitCoreAsync(pollingInterval, null, cancellationToken);
     }
 
+    /// <summary>
+    /// The wait before the next poll: the service's <c>Retry-After</c> when it sent one, but never shorter than
+    /// <see cref="ImageServiceClientOptions.MinimumPollingInterval"/> (a service answering <c>Retry-After: 0</c> must not
+    /// be polled in a tight loop) nor longer than <see cref="ImageServiceClientOptions.MaxDelay"/>; otherwise the polling
+    /// interval. Never past what remains of the operation's budget.
+    /// </summary>
+    internal static TimeSpan NextPollDelay(TimeSpan? serverDelay, TimeSpan interval, Driver driver, TimeSpan remaining)
+    {
+        TimeSpan delay = interval;
+        if (serverDelay is { } requested)
+        {
+            delay = RetryAfter.Cap(requested, driver.MaxDelay);
+            if (delay < driver.MinimumPollingInterval)
+            {
+                delay = driver.MinimumPollingInterval;
+            }
+        }
+
+        return RetryAfter.Cap(delay, remaining);
+    }
+
     internal static bool IsFinal(AsyncOperationState? state) =>
         state == AsyncOperationState.Succeeded || state == AsyncOperationState.Failed
         || state == AsyncOperationState.Cancelled || state == AsyncOperationState.TimedOut;
@@ -174,6 +203,7 @@ public abstract class ImageServiceOperation<T>
         TimeSpan interval = pollingInterval ?? driver.PollingInterval;
 
         // The operation's own budget, separate from the per-request timeouts of the resilience pipeline.
+        long waitStart = driver.TimeProvider.GetTimestamp();
         using var budget = new CancellationTokenSource(driver.OperationTimeout, driver.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
         try
@@ -187,14 +217,21 @@ public abstract class ImageServiceOperation<T>
                     return Value;
                 }
 
-                TimeSpan delay;
+                TimeSpan? serverDelay;
                 lock (_sync)
                 {
-                    delay = _serverDelay ?? interval;
+                    serverDelay = _serverDelay;
                 }
+
+                TimeSpan delay = NextPollDelay(serverDelay, interval, driver, driver.OperationTimeout - driver.TimeProvider.GetElapsedTime(waitStart));
 
                 Log.Polling(driver.Logger, Id, status.State?.ToString() ?? "unknown", delay.TotalMilliseconds);
                 await Task.Delay(delay, driver.TimeProvider, linked.Token).ConfigureAwait(false);
+                if (driver.TimeProvider.GetElapsedTime(waitStart) >= driver.OperationTimeout)
+                {
+                    // The budget is spent, whether or not its timer has fired yet: no poll after it.
+                    await budget.CancelAsync().ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested
@@ -229,6 +266,10 @@ public abstract class ImageServiceOperation<T>
         public abstract TimeProvider TimeProvider { get; }
 
         public abstract TimeSpan PollingInterval { get; }
+
+        public abstract TimeSpan MinimumPollingInterval { get; }
+
+        public abstract TimeSpan MaxDelay { get; }
 
         public abstract TimeSpan OperationTimeout { get; }
 

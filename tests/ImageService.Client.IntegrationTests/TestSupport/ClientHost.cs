@@ -33,6 +33,7 @@ internal sealed class ClientHost : IDisposable
         options.TotalRequestTimeout = TimeSpan.FromSeconds(10);
         options.CircuitBreakerSamplingDuration = TimeSpan.FromSeconds(2);
         options.PollingInterval = TimeSpan.FromMilliseconds(20);
+        options.MinimumPollingInterval = TimeSpan.FromMilliseconds(10); // the emulator asks for half a build step
         options.OperationTimeout = TimeSpan.FromSeconds(20);
     }
 

@@ -249,6 +249,27 @@ public class ImageServiceResilienceTests
         Assert.Contains(logs.Collector.GetSnapshot(), r => r.Message.Contains($"next attempt in {expectedMs} ms", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("x-ms-retry-after-ms", "1e20")]
+    [InlineData("x-ms-retry-after-ms", "Infinity")]
+    [InlineData("Retry-After", "99999999999999999999")]
+    [InlineData("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT")]
+    public async Task Get_ServerDelayPastTimeSpan_RetriesAfterMaxDelay(string header, string value)
+    {
+        var clients = new TestClients();
+        var stub = clients.Stub((_, i) => i == 0 ? TestHandlerStub.Status(HttpStatusCode.ServiceUnavailable, (header, value)) : TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson()));
+        ImageServiceClient client = clients.Create(stub, o =>
+        {
+            o.MaxDelay = TimeSpan.FromSeconds(20);
+            o.TotalRequestTimeout = TimeSpan.FromMinutes(5);
+        });
+
+        await clients.Time.DriveAsync(client.GetImageAsync("img:1"), TimeSpan.FromMilliseconds(100));
+
+        TimeSpan gap = stub.Requests[1].Time - stub.Requests[0].Time;
+        Assert.InRange(gap.TotalSeconds, 20, 20.5);
+    }
+
     [Fact]
     public async Task Get_MsHeaderAndRetryAfter_MsHeaderWins()
     {

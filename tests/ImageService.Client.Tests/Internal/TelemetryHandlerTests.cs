@@ -91,7 +91,8 @@ public class TelemetryHandlerTests
         var stub = clients.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson("traced:7", extra: ""","kvTags":{"a":"1"}""")));
         ImageServiceClient client = clients.Create(stub);
 
-        await client.AddTagsAsync("traced:7", new Dictionary<string, string> { ["b"] = "2" });
+        // AddPropertiesAsync is two requests (a GET to refuse existing keys, then the PATCH) under one activity.
+        await client.AddPropertiesAsync("traced:7", new Dictionary<string, string> { ["b"] = "2" });
 
         Activity activity;
         lock (activities)
@@ -99,8 +100,8 @@ public class TelemetryHandlerTests
             activity = Assert.Single(activities, a => (string?)a.GetTagItem("imageservice.image_id") == "traced:7");
         }
 
-        Assert.Equal("ImageService.AddTags", activity.OperationName);
-        Assert.Equal("AddTags", activity.GetTagItem("imageservice.operation"));
+        Assert.Equal("ImageService.AddProperties", activity.OperationName);
+        Assert.Equal("AddProperties", activity.GetTagItem("imageservice.operation"));
         Assert.Equal(2, stub.Count);
         Assert.Equal(stub.Requests[0].Header("x-ms-client-request-id"), stub.Requests[1].Header("x-ms-client-request-id"));
     }

@@ -83,6 +83,58 @@ public class CreateImageOperationTests
         Assert.InRange((polls[1].Time - polls[0].Time).TotalSeconds, 20, 20.5);
     }
 
+    [Theory]
+    [InlineData("Retry-After", "0")]
+    [InlineData("x-ms-retry-after-ms", "0")]
+    [InlineData("Retry-After", "Mon, 01 Jan 2001 00:00:00 GMT")]
+    public async Task WaitForCompletion_ServerAsksForNoWait_WaitsMinimumPollingInterval(string header, string value)
+    {
+        var clients = new TestClients();
+        TestHandlerStub stub = LroStub(clients, ["Running", "Running", "Succeeded"], null, (header, value));
+        ImageServiceClient client = clients.Create(stub, o => o.MinimumPollingInterval = TimeSpan.FromSeconds(2));
+
+        CreateImageOperation operation = await client.StartCreateImageAsync(s_request);
+        await clients.Time.DriveAsync(operation.WaitForCompletionAsync(), TimeSpan.FromMilliseconds(100));
+
+        RecordedRequest[] polls = stub.Requests.Where(r => r.Uri.AbsolutePath.Contains("/operations/", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, polls.Length);
+        Assert.InRange((polls[1].Time - polls[0].Time).TotalSeconds, 2, 2.3);
+        Assert.InRange((polls[2].Time - polls[1].Time).TotalSeconds, 2, 2.3);
+    }
+
+    [Theory]
+    [InlineData("Retry-After", "4294968")]
+    [InlineData("x-ms-retry-after-ms", "1e20")]
+    [InlineData("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT")]
+    public async Task WaitForCompletion_ServerAsksForMoreThanMaxDelay_WaitsMaxDelay(string header, string value)
+    {
+        var clients = new TestClients();
+        TestHandlerStub stub = LroStub(clients, ["Running", "Succeeded"], null, (header, value));
+        ImageServiceClient client = clients.Create(stub, o => o.MaxDelay = TimeSpan.FromSeconds(40));
+
+        CreateImageOperation operation = await client.StartCreateImageAsync(s_request);
+        await clients.Time.DriveAsync(operation.WaitForCompletionAsync(), TimeSpan.FromMilliseconds(500));
+
+        RecordedRequest[] polls = stub.Requests.Where(r => r.Uri.AbsolutePath.Contains("/operations/", StringComparison.Ordinal)).ToArray();
+        Assert.InRange((polls[1].Time - polls[0].Time).TotalSeconds, 40, 41);
+    }
+
+    [Fact]
+    public async Task WaitForCompletion_ServerAsksForMoreThanTheBudgetLeaves_EndsAtOperationTimeout()
+    {
+        var clients = new TestClients();
+        TestHandlerStub stub = LroStub(clients, ["Running"], null, ("Retry-After", "50"));
+        ImageServiceClient client = clients.Create(stub, o => o.OperationTimeout = TimeSpan.FromSeconds(30));
+        DateTimeOffset start = clients.Time.GetUtcNow();
+
+        CreateImageOperation operation = client.GetCreateImageOperation("op-42");
+        var ex = await Assert.ThrowsAsync<ImageServiceException>(() => clients.Time.DriveAsync(operation.WaitForCompletionAsync(), TimeSpan.FromMilliseconds(500)));
+
+        Assert.Contains("OperationTimeout", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, Polls(stub));
+        Assert.InRange((clients.Time.GetUtcNow() - start).TotalSeconds, 30, 31);
+    }
+
     [Fact]
     public async Task WaitForCompletion_ExplicitInterval_IsUsed()
     {

@@ -32,4 +32,31 @@ public class ImagePatchTests
     {
         Assert.Throws<ArgumentNullException>(() => new ImagePatch().ReplaceTags(null!));
     }
+
+    [Fact]
+    public void AddTagsAndRemoveTags_KeysWithSlashAndTilde_AreEscapedPerRfc6901()
+    {
+        var patch = new ImagePatch()
+            .AddTags(new Dictionary<string, string> { ["b/c"] = "1", ["a~"] = "2" })
+            .RemoveTags(["~1/"]);
+
+        string json = JsonConvert.SerializeObject(patch.Operations);
+
+        Assert.Equal(
+            """[{"op":"add","path":"/kvTags/a~0","value":"2"},{"op":"add","path":"/kvTags/b~1c","value":"1"},{"op":"add","path":"/kvTags/~01~1","value":""},{"op":"remove","path":"/kvTags/~01~1"}]""",
+            json);
+    }
+
+    [Fact]
+    public void AddTags_EmptyKeyOrNullValue_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => new ImagePatch().AddTags(new Dictionary<string, string> { [""] = "x" }));
+        Assert.Throws<ArgumentException>(() => new ImagePatch().AddTags(new Dictionary<string, string> { ["k"] = null! }));
+    }
+
+    [Fact]
+    public void RemoveTags_EmptyKey_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => new ImagePatch().RemoveTags([""]));
+    }
 }

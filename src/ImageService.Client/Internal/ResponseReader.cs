@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json;
+
+namespace ImageService.Client.Internal;
+
+/// <summary>
+/// The one reader of response bodies: every generated call's (through <see cref="FacadeRestClient"/>) and every
+/// <c>nextLink</c> page's. The body is already in memory (<see cref="ResponseSizeLimitHandler"/> read it inside the
+/// resilience pipeline), so deserializing it synchronously waits on nothing. Whatever stops a body from becoming the
+/// expected type (malformed JSON, the wrong shape, a value out of range such as a date past year 9999) is the body's
+/// fault and becomes an <see cref="ApiException"/> with the cause, which the facade turns into an
+/// <see cref="ImageServiceException"/>; a body that never arrived whole rethrows why (an <see cref="IOException"/>, or
+/// an <see cref="ImageServiceException"/> for a body that does not match its Content-Encoding).
+/// </summary>
+internal static class ResponseReader
+{
+    // Safe to share: a JsonSerializer is only read from while deserializing.
+    private static readonly JsonSerializer s_serializer = ImageServiceJson.CreateSerializer();
+
+    /// <summary>Reads the body as <typeparamref name="T"/>; null for a JSON <c>null</c> or an empty body.</summary>
+    public static async Task<T?> ReadAsync<T>(HttpResponseMessage response, IReadOnlyDictionary<string, IEnumerable<string>> headers, CancellationToken cancellationToken)
+    {
+        using Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var reader = new JsonTextReader(new StreamReader(stream));
+        try
+        {
+            return s_serializer.Deserialize<T>(reader);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or IOException or ImageServiceException))
+        {
+            string cause = ex is JsonException ? ex.Message : $"{ex.Message} Path '{reader.Path}'.";
+            throw new ApiException($"the response body could not be read as JSON of the expected shape: {cause}", (int)response.StatusCode, null, headers, ex);
+        }
+    }
+
+    /// <summary>
+    /// The result of a GET whose only success is 200 with a <typeparamref name="T"/> body (a <c>nextLink</c> page), or
+    /// the failure the generated client would have thrown for the same response.
+    /// </summary>
+    public static async Task<T> ReadResultAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+        where T : class
+    {
+        var headers = new ResponseHeaders(response);
+        int status = (int)response.StatusCode;
+        if (status == 200)
+        {
+            return await ReadAsync<T>(response, headers, cancellationToken).ConfigureAwait(false)
+                ?? throw new ApiException("Response was null which was not expected.", status, null, headers, null);
+        }
+
+        ModelErrorResponse error = await ReadAsync<ModelErrorResponse>(response, headers, cancellationToken).ConfigureAwait(false)
+            ?? throw new ApiException("Response was null which was not expected.", status, null, headers, null);
+        throw new ApiException<ModelErrorResponse>("Error response describing why the operation failed.", status, null, headers, error, null);
+    }
+}
