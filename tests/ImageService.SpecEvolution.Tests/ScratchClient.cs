@@ -110,8 +110,10 @@ internal sealed class ScratchClient : IDisposable
     private static ScratchClient Compile(string generatedClient)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose);
+        // The customisations, the list options and what they call (the one body reader, the filter grammar, the exception).
         IEnumerable<string> handWritten = Directory.GetFiles(Path.Combine(ClientFolder, "Customizations"), "*.cs")
-            .Append(Path.Combine(ClientFolder, "ImageListOptions.cs"));
+            .Concat(new[] { "ImageListOptions.cs", "ImageServiceException.cs", "Internal/ResponseReader.cs", "Internal/ListFilter.cs" }
+                .Select(file => Path.Combine(ClientFolder, file)));
         List<SyntaxTree> trees =
         [
             CSharpSyntaxTree.ParseText(generatedClient, parse, path: "ImageServiceRestClient.g.cs", encoding: Encoding.UTF8),

@@ -110,6 +110,7 @@ public class SeedRecordTests
     /// <summary>The C# type NSwag makes of a spec schema (nullability aside), by this repo's nswag.json settings.</summary>
     private static Type ClrType(YamlMappingNode schema)
     {
+        schema = Unwrap(schema);
         if (schema.Children.TryGetValue("$ref", out YamlNode? reference))
         {
             string name = reference.ToString().Split('/')[^1];
@@ -136,15 +137,10 @@ public class SeedRecordTests
 
     private static string Describe(YamlMappingNode schema)
     {
+        schema = Unwrap(schema);
         if (schema.Children.TryGetValue("$ref", out YamlNode? reference))
         {
             return "$" + reference.ToString().Split('/')[^1];
-        }
-
-        // A described reference: OpenAPI 3.0 ignores a description beside $ref, so it wraps the $ref in a one-item allOf.
-        if (schema.Children.TryGetValue("allOf", out YamlNode? allOf) && allOf is YamlSequenceNode { Children.Count: 1 } single)
-        {
-            return Describe((YamlMappingNode)single[0]);
         }
 
         string type = schema["type"].ToString();
@@ -156,4 +152,10 @@ public class SeedRecordTests
             _ => type,
         };
     }
+
+    /// <summary>A described reference: OpenAPI 3.0 ignores a description beside <c>$ref</c>, so the spec wraps the <c>$ref</c> in a one-item <c>allOf</c>.</summary>
+    private static YamlMappingNode Unwrap(YamlMappingNode schema) =>
+        schema.Children.TryGetValue("allOf", out YamlNode? allOf) && allOf is YamlSequenceNode { Children.Count: 1 } single
+            ? (YamlMappingNode)single[0]
+            : schema;
 }

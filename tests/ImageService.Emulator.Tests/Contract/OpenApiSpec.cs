@@ -73,6 +73,14 @@ internal sealed class OpenApiSpec
         }
 
         var node = schema.AsObject();
+
+        // A described reference: OpenAPI 3.0 ignores a description beside $ref, so the spec wraps the $ref in a
+        // one-item allOf; its shape (nullability included) is the referenced schema's.
+        if (node["allOf"] is JsonArray { Count: 1 } single && node["properties"] is null && node["type"] is null)
+        {
+            return Shape(single[0]!, name);
+        }
+
         var properties = new List<SchemaProperty>();
         foreach (var part in node["allOf"]?.AsArray() ?? [])
         {
