@@ -219,8 +219,37 @@ function ConvertFrom-OpticReport([string[]] $Lines) {
 $EnumValueAddedRule = '^\[[^\]]*enum[^\]]*\] cannot add enum option '
 $EnumValueAddedReason = "MINOR for this SDK: its enums are extensible and round-trip values they do not know (CHANGELOG.md, 'Versioning rule')"
 
+# A property that may now be null (or no longer null): Optic calls a response property that became nullable
+# "expanded", breaking for a strict client. This SDK reads null into every optional property (they are all nullable in
+# C#) and never sends null, so for its users such a change is MINOR; a C# signature it does change (a required
+# property) still fails api-diff. Found by classifying the two specs again with every `nullable: true` taken out: a
+# change that breaks only while nullability is in is about null alone.
+$NullabilityReason = "MINOR for this SDK: it reads null into every optional property and never sends null; api-diff still checks the C# surface (CHANGELOG.md, 'Versioning rule')"
+
+function Get-ChangeKey($Change) { return "$($Change.Location) > $($Change.What) $($Change.Kind)" }
+
+# The keys of the changes Optic still calls breaking once nullability is taken out of both specs.
+function Get-BreakingKeysWithoutNullability([string] $OldFile, [string] $NewFile) {
+    $directory = Join-Path ([System.IO.Path]::GetTempPath()) ("spec-diff-" + [guid]::NewGuid().ToString('n'))
+    New-Item -ItemType Directory -Force $directory | Out-Null
+    try {
+        $stripped = foreach ($file in $OldFile, $NewFile) {
+            $copy = Join-Path $directory ("{0}-{1}" -f [array]::IndexOf(@($OldFile, $NewFile), $file), (Split-Path $file -Leaf))
+            $lines = Get-Content -LiteralPath $file | Where-Object { $_ -notmatch '^\s*nullable:\s*true\s*$' }
+            Set-Content -LiteralPath $copy -Value $lines
+            $copy
+        }
+        $optic = Invoke-Optic $stripped[0] $stripped[1]
+        $keys = [System.Collections.Generic.HashSet[string]]::new()
+        foreach ($change in (ConvertFrom-OpticReport $optic.Lines)) { if ($change.Rules.Count -gt 0) { [void] $keys.Add((Get-ChangeKey $change)) } }
+        return , $keys
+    }
+    finally { Remove-Item -Recurse -Force $directory -ErrorAction SilentlyContinue }
+}
+
 # The classifier both spec-diff and spec-diff-files (and so the SpecEvolution tests) use. Returns the changes, each
-# with Optic's rules and the SDK's verdict: Breaking unless every rule it failed is an added enum value.
+# with Optic's rules and the SDK's verdict: Breaking unless every rule it failed is an added enum value, or it breaks
+# only because of nullability.
 function Get-SpecChanges([string] $OldFile, [string] $NewFile) {
     $optic = Invoke-Optic $OldFile $NewFile
     $optic.Lines | ForEach-Object { Write-Host "    | $_" -ForegroundColor DarkGray }
@@ -232,29 +261,41 @@ function Get-SpecChanges([string] $OldFile, [string] $NewFile) {
     if ($optic.ExitCode -eq 0 -and $opticBreaking -gt 0) {
         throw 'Optic passed but its report lists failed checks: the report format is not what spec-diff expects.'
     }
+    $withoutNullability = $null
     foreach ($change in $changes) {
         $enumOnly = $change.Rules.Count -gt 0 -and -not ($change.Rules | Where-Object { $_ -notmatch $EnumValueAddedRule })
-        $change | Add-Member -NotePropertyName Breaking -NotePropertyValue ($change.Rules.Count -gt 0 -and -not $enumOnly)
+        $nullOnly = $false
+        if ($change.Rules.Count -gt 0 -and -not $enumOnly) {
+            if ($null -eq $withoutNullability) { $withoutNullability = Get-BreakingKeysWithoutNullability $OldFile $NewFile }
+            $nullOnly = -not $withoutNullability.Contains((Get-ChangeKey $change))
+        }
         $change | Add-Member -NotePropertyName EnumValueAdded -NotePropertyValue $enumOnly
+        $change | Add-Member -NotePropertyName NullabilityOnly -NotePropertyValue $nullOnly
+        $change | Add-Member -NotePropertyName Breaking -NotePropertyValue ($change.Rules.Count -gt 0 -and -not $enumOnly -and -not $nullOnly)
     }
     $breaking = @($changes | Where-Object Breaking).Count
     $enumAdded = @($changes | Where-Object EnumValueAdded).Count
+    $nullability = @($changes | Where-Object NullabilityOnly).Count
     Write-Host ""
-    $enumNote = if ($enumAdded) { " ($enumAdded of them an added enum value that Optic calls breaking: MINOR for this SDK)" } else { '' }
-    Write-Host "    Spec changes: $breaking breaking, $($changes.Count - $breaking) non-breaking$enumNote"
+    $notes = @()
+    if ($enumAdded) { $notes += "$enumAdded of them an added enum value that Optic calls breaking: MINOR for this SDK" }
+    if ($nullability) { $notes += "$nullability of them about null alone, which Optic calls breaking: MINOR for this SDK" }
+    $note = if ($notes) { " ($($notes -join '; '))" } else { '' }
+    Write-Host "    Spec changes: $breaking breaking, $($changes.Count - $breaking) non-breaking$note"
     # Long Azure-style paths share a prefix; print it once.
-    $paths = @($changes | ForEach-Object { ($_.Location -split ' ', 3)[1] } | Where-Object { $_ })
+    $paths = @($changes | ForEach-Object { $parts = @($_.Location -split ' ', 3); if ($parts.Count -ge 2) { $parts[1] } } | Where-Object { $_ })
     $prefix = if ($paths.Count -gt 0) { $paths[0].Substring(0, $paths[0].LastIndexOf('/') + 1) } else { '' }
     foreach ($path in $paths) { while ($prefix -and -not $path.StartsWith($prefix)) { $prefix = $prefix.Substring(0, $prefix.TrimEnd('/').LastIndexOf('/') + 1) } }
     if ($prefix.Length -lt 40) { $prefix = '' } else { Write-Host "    (… stands for $($prefix.TrimEnd('/')))" }
     foreach ($change in $changes) {
         $label = if ($change.Breaking) { 'BREAKING    ' } else { 'non-breaking' }
-        $color = if ($change.Breaking) { 'Red' } elseif ($change.EnumValueAdded) { 'Yellow' } else { 'Gray' }
+        $reason = if ($change.EnumValueAdded) { $EnumValueAddedReason } elseif ($change.NullabilityOnly) { $NullabilityReason } else { $null }
+        $color = if ($change.Breaking) { 'Red' } elseif ($reason) { 'Yellow' } else { 'Gray' }
         $location = if ($prefix) { $change.Location.Replace(" $prefix", ' …/') } else { $change.Location }
         Write-Host "      $label  $location > $($change.What) $($change.Kind)" -ForegroundColor $color
-        if ($change.EnumValueAdded) {
+        if ($reason) {
             foreach ($rule in $change.Rules) { Write-Host "                    Optic: BREAKING $rule" -ForegroundColor $color }
-            Write-Host "                    $EnumValueAddedReason" -ForegroundColor $color
+            Write-Host "                    $reason" -ForegroundColor $color
         }
         else { foreach ($rule in $change.Rules) { Write-Host "                    $rule" -ForegroundColor $color } }
     }

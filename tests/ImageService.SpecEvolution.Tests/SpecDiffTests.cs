@@ -55,6 +55,19 @@ public sealed class SpecDiffContractTests
     }
 
     [Fact]
+    public async Task ResponsePropertyMadeNullable_IsMinorForThisSdk_WithOpticsVerdictShown()
+    {
+        // Optic calls a response property that may now be null "expanded": breaking for a strict client. This SDK reads
+        // null into every optional property and never sends null, so for its users the change is additive: MINOR.
+        var result = await DiffAsync("response-property-made-nullable");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Spec changes: 0 breaking, 1 non-breaking (1 of them about null alone, which Optic calls breaking: MINOR for this SDK)", result.Output);
+        Assert.Contains("non-breaking  GET /images > response 200 > body application/json > property /schema/properties/imageBuildLogUri changed", result.Output);
+        Assert.Contains("Optic: BREAKING [prevent response property type changes]", result.Output);
+    }
+
+    [Fact]
     public async Task QueryParameterMadeRequired_IsBreaking()
     {
         var result = await DiffAsync("query-parameter-made-required");
