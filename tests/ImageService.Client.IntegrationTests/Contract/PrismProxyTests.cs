@@ -17,12 +17,13 @@ namespace ImageService.Client.IntegrationTests.Contract;
 public sealed class PrismProxyTests : IAsyncLifetime
 {
     private readonly RecordingHandler _recorder = new();
+    private readonly PausableClock _emulatorClock = new();
     private ImageServiceEmulator _emulator = null!;
     private PrismProcess _prism = null!;
 
     public async Task InitializeAsync()
     {
-        _emulator = await ImageServiceEmulator.StartAsync(new EmulatorOptions { BuildStepDuration = TimeSpan.FromMilliseconds(20) });
+        _emulator = await ImageServiceEmulator.StartAsync(new EmulatorOptions { BuildStepDuration = TimeSpan.FromMilliseconds(20), TimeProvider = _emulatorClock });
         _prism = await PrismProcess.ProxyAsync(_emulator.BaseAddress);
     }
 
@@ -79,9 +80,15 @@ public sealed class PrismProxyTests : IAsyncLifetime
         // Records with nulls, as the service sends them (Prism checks each null against the spec's nullable fields):
         // an image still building, one created with nothing optional (no description, tags, models, assets, runtime),
         // the failed one, an FPGA one, and models with a run and without one (expand).
-        CreateImageOperation building = await client.StartCreateImageAsync(new DockerImageRequest { Name = "proxy-bare", ImageFlavor = ImageFlavor.WebApiContainer });
-        AsyncOperationStatus justStarted = await building.UpdateStatusAsync();
-        ImageResponseBase stillBuilding = await client.GetImageAsync(justStarted.ResourceLocation!.Split('/')[^1]);
+        CreateImageOperation building;
+        ImageResponseBase stillBuilding;
+        using (_emulatorClock.Pause()) // the build cannot advance while the record is read, however slow the machine
+        {
+            building = await client.StartCreateImageAsync(new DockerImageRequest { Name = "proxy-bare", ImageFlavor = ImageFlavor.WebApiContainer });
+            AsyncOperationStatus justStarted = await building.UpdateStatusAsync();
+            stillBuilding = await client.GetImageAsync(justStarted.ResourceLocation!.Split('/')[^1]);
+        }
+
         ImageResponseBase bare = await building.WaitForCompletionAsync();
         ImageResponseBase failedImage = await client.GetImageAsync("proxy-other:1");
         ImageResponseBase fpga = await client.CreateImageAsync(new DockerImageRequest { Name = "proxy-fpga", ImageFlavor = ImageFlavor.AccelContainer, ModelIds = ["onnx-resnet:1", "onnx-resnet:2"] });
