@@ -48,7 +48,8 @@ internal sealed class Harness : IAsyncDisposable
     public async Task<JsonNode> WaitAsync(string operationLocation)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(10))
+        // A bound against a hang, not a speed: builds take a few steps, a loaded machine may stretch each a lot.
+        while (clock.Elapsed < TimeSpan.FromMinutes(2))
         {
             var operation = await GetJsonAsync(operationLocation);
             if (operation["state"]!.GetValue<string>() is "Succeeded" or "Failed" or "Cancelled" or "TimedOut")
