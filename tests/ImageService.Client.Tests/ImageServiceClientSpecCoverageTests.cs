@@ -107,7 +107,7 @@ public sealed class ImageServiceClientSpecCoverageTests
                 if (!sent.Any(parameter.IsIn))
                 {
                     string edit = OptionsTypes.TryGetValue(operation.Id, out Type? options)
-                        ? $"{OptionsFile(options)}: optional parameters become {options.Name} properties on the next build; a value that needs formatting needs a [QueryParameter] member, and one left out on purpose a [QueryParameterNotExposed] with the reason"
+                        ? $"{OptionsFile(options)}: optional parameters become {options.Name} properties on the next build; a value that needs formatting needs a [QueryParameter] member, and one left out on purpose a [QueryParameterNotExposed] with the reason. If the property exists, {FacadeFile} ({call.Facade}) must call {options.Name}.InvokeAsync"
                         : $"{FacadeFile} ({call.Facade}), or list it in NotExposed of {nameof(ImageServiceClientSpecCoverageTests)} with the reason";
                     failures.Add($"{operation.Id}: the {parameter.In} parameter '{parameter.Name}' is never sent through {call.Facade}. Edit {edit}.");
                 }
