@@ -17,12 +17,13 @@ namespace ImageService.Client.IntegrationTests.Contract;
 public sealed class PrismProxyTests : IAsyncLifetime
 {
     private readonly RecordingHandler _recorder = new();
+    private readonly PausableClock _clock = new();
     private ImageServiceEmulator _emulator = null!;
     private PrismProcess _prism = null!;
 
     public async Task InitializeAsync()
     {
-        _emulator = await ImageServiceEmulator.StartAsync(new EmulatorOptions { BuildStepDuration = TimeSpan.FromMilliseconds(20) });
+        _emulator = await ImageServiceEmulator.StartAsync(new EmulatorOptions { BuildStepDuration = TimeSpan.FromMilliseconds(20), TimeProvider = _clock });
         _prism = await PrismProcess.ProxyAsync(_emulator.BaseAddress);
     }
 
@@ -79,9 +80,13 @@ public sealed class PrismProxyTests : IAsyncLifetime
         // Records with nulls, as the service sends them (Prism checks each null against the spec's nullable fields):
         // an image still building, one created with nothing optional (no description, tags, models, assets, runtime),
         // the failed one, an FPGA one, and models with a run and without one (expand).
+        // The emulator's clock stands still while the image is read: on a loaded machine two 20 ms build steps pass
+        // between two requests through Prism, and the image would no longer be building.
+        _clock.Pause();
         CreateImageOperation building = await client.StartCreateImageAsync(new DockerImageRequest { Name = "proxy-bare", ImageFlavor = ImageFlavor.WebApiContainer });
         AsyncOperationStatus justStarted = await building.UpdateStatusAsync();
         ImageResponseBase stillBuilding = await client.GetImageAsync(justStarted.ResourceLocation!.Split('/')[^1]);
+        _clock.Resume();
         ImageResponseBase bare = await building.WaitForCompletionAsync();
         ImageResponseBase failedImage = await client.GetImageAsync("proxy-other:1");
         ImageResponseBase fpga = await client.CreateImageAsync(new DockerImageRequest { Name = "proxy-fpga", ImageFlavor = ImageFlavor.AccelContainer, ModelIds = ["onnx-resnet:1", "onnx-resnet:2"] });
@@ -191,6 +196,42 @@ public sealed class PrismProxyTests : IAsyncLifetime
         catch (ImageServiceException)
         {
             return [];
+        }
+    }
+
+    /// <summary>The system clock, except that it can stand still (and then goes on from where it stopped).</summary>
+    private sealed class PausableClock : TimeProvider
+    {
+        private readonly Lock _gate = new();
+        private TimeSpan _pausedFor;
+        private DateTimeOffset? _stoppedAt;
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            lock (_gate)
+            {
+                return _stoppedAt ?? System.GetUtcNow() - _pausedFor;
+            }
+        }
+
+        public void Pause()
+        {
+            lock (_gate)
+            {
+                _stoppedAt ??= System.GetUtcNow() - _pausedFor;
+            }
+        }
+
+        public void Resume()
+        {
+            lock (_gate)
+            {
+                if (_stoppedAt is { } stoppedAt)
+                {
+                    _pausedFor = System.GetUtcNow() - stoppedAt;
+                    _stoppedAt = null;
+                }
+            }
         }
     }
 }
