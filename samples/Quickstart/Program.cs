@@ -133,9 +133,26 @@ internal static class Program
         summary.Add("update", "added tag stage=approved", stopwatch.Elapsed);
 
         stopwatch.Restart();
-        ImageResponseBase readBack = await client.GetImageAsync(image.Id!, cancellationToken);
-        AnsiConsole.MarkupLineInterpolated($"[bold][[get]][/] {readBack.Id}: {readBack.ImageFlavor} image at {readBack.ImageLocation}, tags {FormatTags(readBack.KvTags)}");
+        #region Snippet:GetExpanded
+        // Expand fills ModelDetails with the full records of the image's models (ModelIds alone otherwise).
+        ImageResponseBase readBack = await client.GetImageAsync(image.Id!, new ImageGetOptions { Expand = true }, cancellationToken);
+        #endregion
+        string models = string.Join(", ", (readBack.ModelDetails ?? []).Select(m => $"{m.Name} ({m.Framework})"));
+        AnsiConsole.MarkupLineInterpolated($"[bold][[get]][/] {readBack.Id}: {readBack.ImageFlavor} image at {readBack.ImageLocation}, tags {FormatTags(readBack.KvTags)}, models {models}");
         summary.Add("get", $"stage={(readBack.KvTags is { } readTags && readTags.TryGetValue("stage", out string? stage) ? stage : "(missing)")}", stopwatch.Elapsed);
+
+        stopwatch.Restart();
+        var profileRequest = new ProfileRequestBase
+        {
+            Name = "latency",
+            InputData = """{"data": [[1.0, 2.0, 3.0, 4.0]]}""",
+            KvTags = new Dictionary<string, string> { [SampleTag] = runTag },
+        };
+        CreateProfileOperation profiling = await client.StartCreateProfileAsync(image.Id!, profileRequest, cancellationToken);
+        await profiling.WaitForCompletionAsync(cancellationToken: cancellationToken);
+        List<ProfileResponse> profiles = await ListProfilesByTagAsync(client, image.Id!, runTag, cancellationToken);
+        AnsiConsole.MarkupLineInterpolated($"[bold][[profile]][/] {profiles.Count} profile(s) of {image.Id} tagged {SampleTag}={runTag}: {string.Join(", ", profiles.Select(p => $"{p.Name} ({p.State})"))}");
+        summary.Add("profile", $"{profiles.Count} profile(s)", stopwatch.Elapsed);
 
         stopwatch.Restart();
         int deleted = 0;
@@ -220,6 +237,21 @@ internal static class Program
         }
         #endregion
         return (pages, ids);
+    }
+
+    private static async Task<List<ProfileResponse>> ListProfilesByTagAsync(ImageServiceClient client, string imageId, string runTag, CancellationToken cancellationToken)
+    {
+        #region Snippet:ListProfiles
+        var profileFilter = new ProfileListOptions { Name = "latency", OrderBy = ImageOrderBy.CreatedAtDesc };
+        profileFilter.Tags[SampleTag] = runTag;
+
+        var profiles = new List<ProfileResponse>();
+        await foreach (ProfileResponse profile in client.ListProfilesAsync(imageId, profileFilter, cancellationToken))
+        {
+            profiles.Add(profile);
+        }
+        #endregion
+        return profiles;
     }
 
     private static string FormatTags(IDictionary<string, string>? tags) =>

@@ -11,11 +11,12 @@ using Microsoft.CodeAnalysis.Text;
 namespace ImageService.Client.Generators;
 
 /// <summary>
-/// Generates the filters of a list call from the spec. A class marked <c>[GeneratedQueryOptions("Images_ListQueryAsync")]</c>
-/// gets one property per optional parameter of that method of the NSwag-generated <c>ImageServiceRestClient</c> (which
+/// Generates the options of a call from the spec (the list filters of ImageListOptions and ProfileListOptions, the
+/// get-by-id options of ImageGetOptions). A class marked <c>[GeneratedQueryOptions("Images_ListQueryAsync")]</c> gets
+/// one property per optional parameter of that method of the NSwag-generated <c>ImageServiceRestClient</c> (which
 /// NSwag writes from openapi/images.yaml before the compiler runs), documented with the parameter's spec description,
 /// and an <c>InvokeAsync</c> method that passes every property on. So a query parameter added to the spec becomes
-/// a public, documented filter with no hand edit.
+/// a public, documented option with no hand edit.
 /// </summary>
 /// <remarks>
 /// What the class declares by hand wins: a property of the parameter's name (PascalCase) is passed as is; a member

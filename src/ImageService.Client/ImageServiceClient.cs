@@ -88,10 +88,27 @@ public class ImageServiceClient
     /// <param name="cancellationToken">Stops the call.</param>
     /// <returns>The image: a <see cref="DockerImageResponse"/> or <see cref="FPGADockerImageResponse"/> when the flavor is known.</returns>
     /// <exception cref="ImageServiceException">The image does not exist (status 404) or the call failed.</exception>
-    public virtual Task<ImageResponseBase> GetImageAsync(string imageId, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// <c>GetImageAsync(id)</c> binds to the overload with <see cref="ImageGetOptions"/>; this one, without a default
+    /// value, keeps the signature that code compiled against earlier versions calls.
+    /// </remarks>
+    public virtual Task<ImageResponseBase> GetImageAsync(string imageId, CancellationToken cancellationToken) =>
+        GetImageAsync(imageId, null, cancellationToken);
+
+    /// <summary>Gets an image by id, with options (for example <see cref="ImageGetOptions.Expand"/>).</summary>
+    /// <param name="imageId">The image id, <c>name:version</c>.</param>
+    /// <param name="options">What to ask the service for; null asks for the image alone.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The image: a <see cref="DockerImageResponse"/> or <see cref="FPGADockerImageResponse"/> when the flavor is known.</returns>
+    /// <exception cref="ImageServiceException">The image does not exist (status 404) or the call failed.</exception>
+    public virtual Task<ImageResponseBase> GetImageAsync(string imageId, ImageGetOptions? options = null, CancellationToken cancellationToken = default)
     {
         PathSegment.ThrowIfInvalid(imageId);
-        return RunAsync("GetImage", imageId, ct => GetImageResponseAsync(imageId, ct), static response => response.Result, cancellationToken);
+
+        // Every option is passed on by ImageGetOptions.InvokeAsync, which is generated from the spec.
+        return options is null
+            ? RunAsync("GetImage", imageId, ct => GetImageResponseAsync(imageId, ct), static response => response.Result, cancellationToken)
+            : RunAsync("GetImage", imageId, ct => options.InvokeAsync(_rest, _subscriptionId, _resourceGroup, _workspace, imageId, ct), static response => response.Result, cancellationToken);
     }
 
     /// <summary>Lists images lazily, following the service's <c>nextLink</c>.</summary>
@@ -305,16 +322,38 @@ public class ImageServiceClient
     /// <param name="imageId">The image id, <c>name:version</c>.</param>
     /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <returns>The profiles.</returns>
-    public virtual ImageServicePageable<ProfileResponse> ListProfilesAsync(string imageId, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// <c>ListProfilesAsync(imageId)</c> binds to the overload with <see cref="ProfileListOptions"/>; this one, without a
+    /// default value, keeps the signature that code compiled against earlier versions calls.
+    /// </remarks>
+    public virtual ImageServicePageable<ProfileResponse> ListProfilesAsync(string imageId, CancellationToken cancellationToken) =>
+        ListProfilesAsync(imageId, null, cancellationToken);
+
+    /// <summary>Lists the profiles of an image lazily, following the service's <c>nextLink</c>.</summary>
+    /// <param name="imageId">The image id, <c>name:version</c>.</param>
+    /// <param name="filter">Filters, order and page size; null lists every profile of the image. Read when each first page is requested.</param>
+    /// <param name="cancellationToken">Stops the enumeration.</param>
+    /// <returns>The profiles; use <see cref="ImageServicePageable{T}.AsPages"/> for pages and continuation tokens.</returns>
+    /// <exception cref="ArgumentException">A tag or property filter entry cannot be expressed in the service's filter grammar (see <see cref="ProfileListOptions.Tags"/>).</exception>
+    public virtual ImageServicePageable<ProfileResponse> ListProfilesAsync(string imageId, ProfileListOptions? filter = null, CancellationToken cancellationToken = default)
     {
         PathSegment.ThrowIfInvalid(imageId);
+
+        // A filter the service cannot express is refused here, before any request, not when the listing is enumerated.
+        filter?.ThrowIfNotExpressible(nameof(filter));
         return new FuncPageable<ProfileResponse>(
             (token, pageSize, ct) => RunAsync("ListProfiles", imageId, async innerCt =>
             {
-                PaginatedProfileResponseList list = token is not null
-                    ? await GetNextPageAsync<PaginatedProfileResponseList>(token, innerCt).ConfigureAwait(false)
-                    : (await _rest.Profiles_ListQueryAsync(_subscriptionId, _resourceGroup, _workspace, imageId, count: pageSize, cancellationToken: innerCt).ConfigureAwait(false)).Result;
-                return ToPage(list.Value, list.NextLink);
+                if (token is not null)
+                {
+                    PaginatedProfileResponseList next = await GetNextPageAsync<PaginatedProfileResponseList>(token, innerCt).ConfigureAwait(false);
+                    return ToPage(next.Value, next.NextLink);
+                }
+
+                // Every filter is passed on by ProfileListOptions.InvokeAsync, which is generated from the spec.
+                ServiceResponse<PaginatedProfileResponseList> response = await (filter ?? new ProfileListOptions()).InvokeAsync(
+                    _rest, _subscriptionId, _resourceGroup, _workspace, imageId, count: pageSize ?? filter?.PageSize, innerCt).ConfigureAwait(false);
+                return ToPage(response.Result.Value, response.Result.NextLink);
             }, ct),
             cancellationToken);
     }

@@ -16,16 +16,24 @@ namespace ImageService.Client.Tests;
 
 /// <summary>
 /// Every operation and every parameter of openapi/images.yaml is reachable through the public API: each operation is
-/// called through its facade method with every input the public API offers set (every public property of
-/// <see cref="ImageListOptions"/> included, found by reflection, so a filter generated from a new spec parameter is
-/// covered without an edit here), and the requests that reach the wire must carry every parameter the spec declares.
-/// A parameter that is not sent fails the test with its operation and the file to edit; the parameters left out on
-/// purpose are listed with their reason (ImageListOptions' attributes and <see cref="NotExposed"/> below).
+/// called through its facade method with every input the public API offers set (every public property of the options
+/// types generated from the spec, <see cref="ImageListOptions"/>, <see cref="ImageGetOptions"/> and
+/// <see cref="ProfileListOptions"/>, found by reflection, so an option generated from a new spec parameter is covered
+/// without an edit here), and the requests that reach the wire must carry every parameter the spec declares. A
+/// parameter that is not sent fails the test with its operation and the file to edit; the parameters left out on
+/// purpose are listed with their reason (the options types' attributes and <see cref="NotExposed"/> below).
 /// </summary>
 public sealed class ImageServiceClientSpecCoverageTests
 {
     private const string FacadeFile = "src/ImageService.Client/ImageServiceClient.cs";
-    private const string ListOptionsFile = "src/ImageService.Client/ImageListOptions.cs";
+
+    /// <summary>The options types generated from an operation's parameters ([GeneratedQueryOptions]), by operation.</summary>
+    private static readonly Dictionary<string, Type> OptionsTypes = new(StringComparer.Ordinal)
+    {
+        ["Images_ListQuery"] = typeof(ImageListOptions),
+        ["Images_QueryById"] = typeof(ImageGetOptions),
+        ["Profiles_ListQuery"] = typeof(ProfileListOptions),
+    };
 
     private readonly ITestOutputHelper _output;
 
@@ -36,19 +44,19 @@ public sealed class ImageServiceClientSpecCoverageTests
     {
         ["Images_ListQuery"] = ("ListImagesAsync(ImageListOptions)", async client =>
         {
-            await foreach (ImageServicePage<ImageResponseBase> _ in client.ListImagesAsync(EveryFilterSet()).AsPages())
+            await foreach (ImageServicePage<ImageResponseBase> _ in client.ListImagesAsync(EveryOptionSet<ImageListOptions>()).AsPages())
             {
             }
         }),
         ["Images_Create"] = ("StartCreateImageAsync", client =>
             client.StartCreateImageAsync(new DockerImageRequest { Name = "coverage", ImageFlavor = ImageFlavor.WebApiContainer })),
-        ["Images_QueryById"] = ("GetImageAsync", client => client.GetImageAsync("coverage:1")),
+        ["Images_QueryById"] = ("GetImageAsync(ImageGetOptions)", client => client.GetImageAsync("coverage:1", EveryOptionSet<ImageGetOptions>())),
         ["Images_Patch"] = ("UpdateImageAsync", client => client.UpdateImageAsync("coverage:1", new ImagePatch().ReplaceDescription("d"))),
         ["Images_Delete"] = ("DeleteImageAsync", client => client.DeleteImageAsync("coverage:1")),
         ["Operations_Get"] = ("GetOperationAsync", client => client.GetOperationAsync("op-1")),
-        ["Profiles_ListQuery"] = ("ListProfilesAsync", async client =>
+        ["Profiles_ListQuery"] = ("ListProfilesAsync(ProfileListOptions)", async client =>
         {
-            await foreach (ImageServicePage<ProfileResponse> _ in client.ListProfilesAsync("coverage:1").AsPages(pageSizeHint: 3))
+            await foreach (ImageServicePage<ProfileResponse> _ in client.ListProfilesAsync("coverage:1", EveryOptionSet<ProfileListOptions>()).AsPages())
             {
             }
         }),
@@ -58,25 +66,16 @@ public sealed class ImageServiceClientSpecCoverageTests
 
     /// <summary>
     /// Parameters of hand-written facade methods that the public API does not pass, each with the reason. (Those of
-    /// the list filters are on <see cref="ImageListOptions"/> itself, as [QueryParameterNotExposed].) A row here is
-    /// either a decision (the reason says why) or a known gap (the reason says so): expose the parameter, then delete the row.
+    /// the generated options types are on the types themselves, as [QueryParameterNotExposed].) A row here is either a
+    /// decision (the reason says why) or a known gap (the reason says so): expose the parameter, then delete the row.
     /// </summary>
-    private static readonly Dictionary<(string Operation, string Parameter), string> NotExposed = new()
-    {
-        [("Profiles_ListQuery", "$skipToken")] = "Paging: the client follows nextLink; AsPages(continuationToken) resumes a listing.",
-        [("Images_QueryById", "expand")] = "Known gap: GetImageAsync has no expand overload yet (ListImagesAsync has ImageListOptions.Expand).",
-        [("Profiles_ListQuery", "name")] = "Known gap: ListProfilesAsync takes no filters yet (a ProfileListOptions generated like ImageListOptions would).",
-        [("Profiles_ListQuery", "description")] = "Known gap: ListProfilesAsync takes no filters yet.",
-        [("Profiles_ListQuery", "tags")] = "Known gap: ListProfilesAsync takes no filters yet.",
-        [("Profiles_ListQuery", "properties")] = "Known gap: ListProfilesAsync takes no filters yet.",
-        [("Profiles_ListQuery", "orderBy")] = "Known gap: ListProfilesAsync takes no filters yet.",
-    };
+    private static readonly Dictionary<(string Operation, string Parameter), string> NotExposed = new();
 
     [Fact]
     public async Task EveryOperation_EveryParameter_IsSentByThePublicApi()
     {
         IReadOnlyList<SpecOperation> operations = SpecOperation.ReadAll();
-        Dictionary<(string, string), string> notExposed = ListOptionsNotExposed().Concat(NotExposed).ToDictionary(p => p.Key, p => p.Value);
+        Dictionary<(string, string), string> notExposed = OptionsNotExposed().Concat(NotExposed).ToDictionary(p => p.Key, p => p.Value);
         var failures = new List<string>();
 
         foreach (SpecOperation operation in operations)
@@ -107,8 +106,8 @@ public sealed class ImageServiceClientSpecCoverageTests
 
                 if (!sent.Any(parameter.IsIn))
                 {
-                    string edit = operation.Id == "Images_ListQuery"
-                        ? $"{ListOptionsFile}: optional parameters become ImageListOptions properties on the next build; a value that needs formatting needs a [QueryParameter] member, and one left out on purpose a [QueryParameterNotExposed] with the reason"
+                    string edit = OptionsTypes.TryGetValue(operation.Id, out Type? options)
+                        ? $"{OptionsFile(options)}: optional parameters become {options.Name} properties on the next build; a value that needs formatting needs a [QueryParameter] member, and one left out on purpose a [QueryParameterNotExposed] with the reason. If the property exists, {FacadeFile} ({call.Facade}) must call {options.Name}.InvokeAsync"
                         : $"{FacadeFile} ({call.Facade}), or list it in NotExposed of {nameof(ImageServiceClientSpecCoverageTests)} with the reason";
                     failures.Add($"{operation.Id}: the {parameter.In} parameter '{parameter.Name}' is never sent through {call.Facade}. Edit {edit}.");
                 }
@@ -124,24 +123,28 @@ public sealed class ImageServiceClientSpecCoverageTests
         {
             if (!operations.Any(o => o.Id == op && o.Parameters.Any(p => p.Name == parameter)))
             {
-                failures.Add($"'{parameter}' of {op} is listed as not exposed, but the spec has no such parameter any more: remove the entry ({(op == "Images_ListQuery" ? ListOptionsFile : nameof(NotExposed) + " in " + nameof(ImageServiceClientSpecCoverageTests))}).");
+                failures.Add($"'{parameter}' of {op} is listed as not exposed, but the spec has no such parameter any more: remove the entry ({(OptionsTypes.TryGetValue(op, out Type? options) ? OptionsFile(options) : nameof(NotExposed) + " in " + nameof(ImageServiceClientSpecCoverageTests))}).");
             }
         }
 
         Assert.True(failures.Count == 0, "Not reachable through the public API:\n" + string.Join("\n", failures));
     }
 
-    [Fact]
-    public void ImageListOptions_GeneratedFilters_CarryTheSpecDescription()
+    [Theory]
+    [InlineData("Images_ListQuery", "Name,OrderBy")]
+    [InlineData("Images_QueryById", "Expand")]
+    [InlineData("Profiles_ListQuery", "Name,Description,OrderBy")]
+    public void GeneratedOptions_EveryGeneratedProperty_CarriesTheSpecDescription(string operationId, string mustBeGenerated)
     {
-        // The filters generated from Images_ListQuery are documented with the spec's words (Markdown `code` as <c>).
-        SpecOperation list = SpecOperation.ReadAll().Single(o => o.Id == "Images_ListQuery");
+        // The options generated from an operation's parameters are documented with the spec's words (Markdown `code` as <c>).
+        SpecOperation list = SpecOperation.ReadAll().Single(o => o.Id == operationId);
+        Type options = OptionsTypes[operationId];
         XDocument docs = XDocument.Load(Path.Combine(AppContext.BaseDirectory, "ImageService.Client.xml"));
         var checkedFilters = new List<string>();
         foreach (SpecParameter parameter in list.Parameters.Where(p => p.In == "query"))
         {
             string property = char.ToUpperInvariant(parameter.Name[0]) + parameter.Name[1..];
-            XElement? member = docs.Descendants("member").SingleOrDefault(m => (string?)m.Attribute("name") == "P:ImageService.Client.ImageListOptions." + property);
+            XElement? member = docs.Descendants("member").SingleOrDefault(m => (string?)m.Attribute("name") == $"P:{options.FullName}.{property}");
             if (member?.Element("remarks")?.Value.Contains("Generated from the", StringComparison.Ordinal) != true)
             {
                 continue; // hand-written (Tags, Properties, PageSize) or not exposed
@@ -153,15 +156,15 @@ public sealed class ImageServiceClientSpecCoverageTests
             checkedFilters.Add(property);
         }
 
-        Assert.Contains("Name", checkedFilters);
-        Assert.Contains("OrderBy", checkedFilters);
+        Assert.Empty(mustBeGenerated.Split(',').Except(checkedFilters));
     }
 
-    /// <summary>An <see cref="ImageListOptions"/> with every public property set, whatever the spec made of it.</summary>
-    private static ImageListOptions EveryFilterSet()
+    /// <summary>An options object with every public property set, whatever the spec made of it.</summary>
+    private static T EveryOptionSet<T>()
+        where T : new()
     {
-        var options = new ImageListOptions();
-        foreach (PropertyInfo property in typeof(ImageListOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        var options = new T();
+        foreach (PropertyInfo property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (property.PropertyType == typeof(IDictionary<string, string?>))
             {
@@ -194,15 +197,17 @@ public sealed class ImageServiceClientSpecCoverageTests
         }
 
         throw new InvalidOperationException(
-            $"ImageListOptions.{property.Name} is of type {type}, for which this test has no sample value: add one to SampleValue in {nameof(ImageServiceClientSpecCoverageTests)}.");
+            $"{property.DeclaringType!.Name}.{property.Name} is of type {type}, for which this test has no sample value: add one to SampleValue in {nameof(ImageServiceClientSpecCoverageTests)}.");
     }
 
-    private static IEnumerable<KeyValuePair<(string, string), string>> ListOptionsNotExposed() =>
-        typeof(ImageListOptions).GetCustomAttributes(inherit: false)
+    private static string OptionsFile(Type options) => $"src/ImageService.Client/{options.Name}.cs";
+
+    private static IEnumerable<KeyValuePair<(string, string), string>> OptionsNotExposed() =>
+        OptionsTypes.SelectMany(options => options.Value.GetCustomAttributes(inherit: false)
             .Where(a => a.GetType().Name == "QueryParameterNotExposedAttribute")
             .Select(a => new KeyValuePair<(string, string), string>(
-                ("Images_ListQuery", (string)a.GetType().GetProperty("Name")!.GetValue(a)!),
-                (string)a.GetType().GetProperty("Reason")!.GetValue(a)!));
+                (options.Key, (string)a.GetType().GetProperty("Name")!.GetValue(a)!),
+                (string)a.GetType().GetProperty("Reason")!.GetValue(a)!)));
 
     private static HttpResponseMessage Respond(HttpRequestMessage request)
     {

@@ -170,4 +170,18 @@ public sealed class BadInputTests
         var error = await Harness.ErrorAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(target, error["details"]![0]!["target"]!.GetValue<string>());
     }
+
+    [Theory]
+    [InlineData("images?orderBy=Sideways")]
+    [InlineData("images/paged:1/profiles?orderBy=Sideways")]
+    public async Task List_UnknownOrderBy_Returns400NamingOrderBy(string url)
+    {
+        await using var h = await Harness.StartAsync();
+        await h.CreateAndWaitAsync("paged");
+        using var response = await h.Http.GetAsync(url);
+
+        var error = await Harness.ErrorAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("orderBy", error["details"]![0]!["target"]!.GetValue<string>());
+        Assert.Contains("'Sideways'", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }

@@ -189,6 +189,28 @@ internal static class SpecEdits
 
         """);
 
+    /// <summary>A query parameter on the profile list: <c>state</c> (string).</summary>
+    public static string AddProfileStateParameter(string spec) => InsertAfter(spec, "      operationId: Profiles_ListQuery", "      parameters:\n", """
+                - name: state
+                  in: query
+                  required: false
+                  description: Only Profiles in this `state`.
+                  schema:
+                    type: string
+
+        """);
+
+    /// <summary>A query parameter on get-by-id: <c>includeBuildLog</c> (boolean).</summary>
+    public static string AddIncludeBuildLogParameter(string spec) => InsertAfter(spec, "      operationId: Images_QueryById", "      parameters:\n", """
+                - name: includeBuildLog
+                  in: query
+                  required: false
+                  description: When true, the build log is included.
+                  schema:
+                    type: boolean
+
+        """);
+
     /// <summary>The additive walkthrough's response property: <c>buildDurationSeconds</c> on ImageResponseBase.</summary>
     public static string AddBuildDurationProperty(string spec) => InsertAfter(spec, "    ImageResponseBase:", "      properties:\n", """
                 buildDurationSeconds:

@@ -24,6 +24,12 @@ internal sealed class ProfilesApi(EmulatorStore store, RequestContext request) :
             return Task.FromResult<ActionResult<PaginatedProfileResponseList>>(ImageNotFound(imageId, workspace));
         }
 
+        if (!orderBy.IsKnown)
+        {
+            return Task.FromResult<ActionResult<PaginatedProfileResponseList>>(Errors.Result(400, "BadArgument",
+                $"orderBy '{orderBy}' is not one of {string.Join(", ", ImageOrderBy.KnownValues)}.", "orderBy", "InvalidOrderBy"));
+        }
+
         var tagFilter = Listing.ParseFilter(tags);
         var propertyFilter = Listing.ParseFilter(properties);
         var matching = store.Profiles(imageId).Where(p =>
@@ -31,6 +37,7 @@ internal sealed class ProfilesApi(EmulatorStore store, RequestContext request) :
             && (description is null || string.Equals(p.Description, description, StringComparison.OrdinalIgnoreCase))
             && Listing.Matches(p.KvTags, tagFilter)
             && Listing.Matches(p.Properties, propertyFilter));
+        // A profile is never updated (the spec has no profile PATCH and no modified time), so UpdatedAt orders as CreatedAt.
         bool descending = orderBy != ImageOrderBy.CreatedAtAsc && orderBy != ImageOrderBy.UpdatedAtAsc;
         var (page, next, error) = Listing.Page(matching, p => p.CreatedTime.UtcTicks, p => p.Sequence, descending, count, skipToken);
         if (error is not null)

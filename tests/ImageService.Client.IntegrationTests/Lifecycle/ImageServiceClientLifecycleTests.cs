@@ -170,6 +170,23 @@ public sealed class ImageServiceClientLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetImageAsync_Expand_FillsModelDetailsOnlyWhenAsked()
+    {
+        string id = (await Client.CreateImageAsync(Request("lifecycle-get-expand"))).Id!;
+
+        ImageResponseBase expanded = await Client.GetImageAsync(id, new ImageGetOptions { Expand = true });
+        ImageResponseBase plain = await Client.GetImageAsync(id);
+        ImageResponseBase notExpanded = await Client.GetImageAsync(id, new ImageGetOptions { Expand = false });
+
+        Model model = Assert.Single(expanded.ModelDetails!);
+        Assert.Equal("sklearn-model", model.Name);
+        Assert.Equal("sklearn-model:1", model.Id);
+        Assert.Null(plain.ModelDetails);
+        Assert.Null(notExpanded.ModelDetails);
+        Assert.Equal(["sklearn-model:1"], plain.ModelIds);
+    }
+
+    [Fact]
     public async Task TagConveniences_AddRemoveReplace_LeaveTheServiceWithTheExpectedMap()
     {
         string id = (await Client.CreateImageAsync(Request("lifecycle-tags"))).Id!;
@@ -265,6 +282,53 @@ public sealed class ImageServiceClientLifecycleTests : IAsyncLifetime
         Assert.Equal("latency-check", Assert.Single(listed).Name);
     }
 
+    [Fact]
+    public async Task ListProfilesAsync_EachFilter_SelectsOnlyMatchingProfiles()
+    {
+        string imageId = (await Client.CreateImageAsync(Request("lifecycle-profile-filter"))).Id!;
+        await CreateProfileAsync(imageId, "fast", "The fast one", tags: new() { ["speed"] = "fast", ["team"] = "risk" }, properties: new() { ["runs"] = "3" });
+        await CreateProfileAsync(imageId, "slow", "The slow one", tags: new() { ["speed"] = "slow" }, properties: new() { ["runs"] = "5" });
+        await CreateProfileAsync(imageId, "bare", null, tags: null, properties: null);
+
+        var byTagValue = new ProfileListOptions();
+        byTagValue.Tags["speed"] = "slow";
+        var byTagKey = new ProfileListOptions();
+        byTagKey.Tags["team"] = null;
+        var byProperty = new ProfileListOptions();
+        byProperty.Properties["runs"] = "3";
+        var byPropertyKey = new ProfileListOptions();
+        byPropertyKey.Properties["runs"] = null;
+
+        Assert.Equal(["fast"], await ProfileNamesAsync(imageId, new ProfileListOptions { Name = "fast" }));
+        Assert.Equal(["slow"], await ProfileNamesAsync(imageId, new ProfileListOptions { Description = "The slow one" }));
+        Assert.Equal(["slow"], await ProfileNamesAsync(imageId, byTagValue));
+        Assert.Equal(["fast"], await ProfileNamesAsync(imageId, byTagKey));
+        Assert.Equal(["fast"], await ProfileNamesAsync(imageId, byProperty));
+        Assert.Equal(["fast", "slow"], await ProfileNamesAsync(imageId, byPropertyKey, ordered: false));
+        Assert.Empty(await ProfileNamesAsync(imageId, new ProfileListOptions { Name = "fast", Description = "The slow one" }));
+    }
+
+    [Fact]
+    public async Task ListProfilesAsync_OrderByAndPageSize_OrderEveryPage()
+    {
+        string imageId = (await Client.CreateImageAsync(Request("lifecycle-profile-order"))).Id!;
+        foreach (string name in (string[])["first", "second", "third"])
+        {
+            await CreateProfileAsync(imageId, name, null, null, null);
+        }
+
+        var ascending = new ProfileListOptions { OrderBy = ImageOrderBy.CreatedAtAsc, PageSize = 2 };
+        var pages = new List<int>();
+        await foreach (ImageServicePage<ProfileResponse> page in Client.ListProfilesAsync(imageId, ascending).AsPages())
+        {
+            pages.Add(page.Values.Count);
+        }
+
+        Assert.Equal(["first", "second", "third"], await ProfileNamesAsync(imageId, ascending));
+        Assert.Equal([2, 1], pages);
+        Assert.Equal(["third", "second", "first"], await ProfileNamesAsync(imageId, new ProfileListOptions { OrderBy = ImageOrderBy.CreatedAtDesc }));
+    }
+
     /// <summary>
     /// These tests are about behaviour, not faults: timeouts generous enough for a cold, loaded machine (a first request
     /// JIT-compiles the whole chain), so that only a real defect fails them.
@@ -275,6 +339,19 @@ public sealed class ImageServiceClientLifecycleTests : IAsyncLifetime
         options.TotalRequestTimeout = TimeSpan.FromSeconds(60);
         options.CircuitBreakerSamplingDuration = TimeSpan.FromSeconds(30);
         options.OperationTimeout = TimeSpan.FromSeconds(60);
+    }
+
+    private async Task CreateProfileAsync(string imageId, string name, string? description, Dictionary<string, string>? tags, Dictionary<string, string>? properties)
+    {
+        var request = new ProfileRequestBase { Name = name, Description = description, KvTags = tags, Properties = properties };
+        await (await Client.StartCreateProfileAsync(imageId, request)).WaitForCompletionAsync();
+    }
+
+    /// <summary>The names in the order the service listed them, or sorted when the order is not what is tested.</summary>
+    private async Task<string[]> ProfileNamesAsync(string imageId, ProfileListOptions filter, bool ordered = true)
+    {
+        string[] names = [.. (await Client.ListProfilesAsync(imageId, filter).ToListAsync()).Select(p => p.Name!)];
+        return ordered ? names : [.. names.Order(StringComparer.Ordinal)];
     }
 
     private async Task<string[]> IdsAsync(ImageListOptions filter) =>
