@@ -57,7 +57,7 @@ public sealed record FaultCell(string Fault, MatrixOperation Operation, MatrixOu
 /// </summary>
 public static class FaultMatrix
 {
-    public const string Latency = "latency:2500"; // 2.5 times the matrix's 1 s AttemptTimeout
+    public const string Latency = "latency:60000"; // a stall the matrix's AttemptTimeout cuts short (the emulator stops waiting when the client aborts)
 
     public static readonly string[] Faults = ["429", "503", "500", "500-after", "drop", "drop-after", Latency, "malformed", "truncate"];
 

@@ -179,11 +179,15 @@ public sealed class FaultMatrixTests : IClassFixture<FaultMatrixFixture>
         Figures.Set("faults", "cellsTotal", FaultMatrix.Expected.Count);
     }
 
-    /// <summary>The matrix's client: 10 ms base delay, 1 s per attempt (the latency fault waits 2.5 s).</summary>
+    /// <summary>
+    /// The matrix's client: an attempt timeout short enough that the latency fault's stall costs a few seconds per cell,
+    /// long enough that an answered attempt on a loaded machine never reaches it (one second did, and a 503 cell failed).
+    /// </summary>
     internal static void Matrix(ImageServiceClientOptions options)
     {
-        options.AttemptTimeout = TimeSpan.FromSeconds(1);
-        options.TotalRequestTimeout = TimeSpan.FromSeconds(10);
+        options.AttemptTimeout = TimeSpan.FromSeconds(5);
+        options.TotalRequestTimeout = TimeSpan.FromSeconds(60);
+        options.CircuitBreakerSamplingDuration = TimeSpan.FromSeconds(60);
     }
 
     [Fact]
