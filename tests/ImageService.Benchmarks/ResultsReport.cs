@@ -65,6 +65,20 @@ public sealed class ResultsReport
         return table.ToString();
     }
 
+    /// <summary>
+    /// The heading of RESULTS.md's last section: one-off before/after measurements behind a decision (a fork reverted,
+    /// a cut made), written by hand. A run rewrites everything above it and keeps it, so a decision's figure stays
+    /// next to the numbers it was judged against.
+    /// </summary>
+    public const string DecisionsHeading = "## Decisions measured before and after (kept across runs)";
+
+    /// <summary><paramref name="markdown"/> with the decisions section of <paramref name="previous"/> (the file it replaces), if any, appended.</summary>
+    public static string KeepDecisions(string markdown, string? previous)
+    {
+        int at = previous?.IndexOf(DecisionsHeading, StringComparison.Ordinal) ?? -1;
+        return at < 0 ? markdown : markdown.TrimEnd() + Environment.NewLine + Environment.NewLine + previous![at..];
+    }
+
     public string ToMarkdown(IReadOnlyList<string> failures)
     {
         var md = new StringBuilder();
