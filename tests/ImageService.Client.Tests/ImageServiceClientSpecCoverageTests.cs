@@ -75,11 +75,11 @@ public sealed class ImageServiceClientSpecCoverageTests
     [Fact]
     public async Task EveryOperation_EveryParameter_IsSentByThePublicApi()
     {
-        IReadOnlyList<SpecOperation> operations = SpecOperation.ReadAll();
+        IReadOnlyList<CoveredOperation> operations = CoveredOperation.ReadAll();
         Dictionary<(string, string), string> notExposed = ListOptionsNotExposed().Concat(NotExposed).ToDictionary(p => p.Key, p => p.Value);
         var failures = new List<string>();
 
-        foreach (SpecOperation operation in operations)
+        foreach (CoveredOperation operation in operations)
         {
             if (!Calls.TryGetValue(operation.Id, out var call))
             {
@@ -90,7 +90,7 @@ public sealed class ImageServiceClientSpecCoverageTests
             var clients = new TestClients();
             TestHandlerStub stub = clients.Stub((request, _) => Respond(request));
             await call.Call(clients.Create(stub));
-            RecordedRequest[] sent = stub.Requests.Where(r => r.Method.Method == operation.Method && operation.PathPattern.IsMatch(Uri.UnescapeDataString(r.Uri.AbsolutePath))).ToArray();
+            TransportRequest[] sent = stub.Requests.Where(r => r.Method.Method == operation.Method && operation.PathPattern.IsMatch(Uri.UnescapeDataString(r.Uri.AbsolutePath))).ToArray();
             if (sent.Length == 0)
             {
                 failures.Add($"{operation.Id}: {call.Facade} sent no {operation.Method} {operation.Path} request. Edit {FacadeFile}.");
@@ -135,7 +135,7 @@ public sealed class ImageServiceClientSpecCoverageTests
     public void ImageListOptions_GeneratedFilters_CarryTheSpecDescription()
     {
         // The filters generated from Images_ListQuery are documented with the spec's words (Markdown `code` as <c>).
-        SpecOperation list = SpecOperation.ReadAll().Single(o => o.Id == "Images_ListQuery");
+        CoveredOperation list = CoveredOperation.ReadAll().Single(o => o.Id == "Images_ListQuery");
         XDocument docs = XDocument.Load(Path.Combine(AppContext.BaseDirectory, "ImageService.Client.xml"));
         var checkedFilters = new List<string>();
         foreach (SpecParameter parameter in list.Parameters.Where(p => p.In == "query"))
@@ -234,7 +234,7 @@ public sealed class ImageServiceClientSpecCoverageTests
 
     private sealed record SpecParameter(string Name, string In, string Description)
     {
-        public bool IsIn(RecordedRequest request) => In switch
+        public bool IsIn(TransportRequest request) => In switch
         {
             "query" => request.Uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
                 .Any(pair => Uri.UnescapeDataString(pair.Split('=')[0]) == Name),
@@ -246,9 +246,9 @@ public sealed class ImageServiceClientSpecCoverageTests
         };
     }
 
-    private sealed record SpecOperation(string Id, string Method, string Path, Regex PathPattern, IReadOnlyList<SpecParameter> Parameters, bool HasBody)
+    private sealed record CoveredOperation(string Id, string Method, string Path, Regex PathPattern, IReadOnlyList<SpecParameter> Parameters, bool HasBody)
     {
-        public static IReadOnlyList<SpecOperation> ReadAll()
+        public static IReadOnlyList<CoveredOperation> ReadAll()
         {
             YamlMappingNode root = SpecDocument.Root;
             var componentParameters = (YamlMappingNode)SpecDocument.Components["parameters"];
@@ -264,7 +264,7 @@ public sealed class ImageServiceClientSpecCoverageTests
                     map.Children.TryGetValue("description", out YamlNode? description) ? description.ToString() : string.Empty);
             }
 
-            var operations = new List<SpecOperation>();
+            var operations = new List<CoveredOperation>();
             foreach ((YamlNode pathKey, YamlNode pathNode) in (YamlMappingNode)root["paths"])
             {
                 var pathItem = (YamlMappingNode)pathNode;
@@ -286,7 +286,7 @@ public sealed class ImageServiceClientSpecCoverageTests
                         ? ((YamlSequenceNode)list).Select(Read).ToList()
                         : [];
                     List<SpecParameter> all = [.. own, .. shared.Where(s => !own.Any(o => o.Name == s.Name && o.In == s.In))];
-                    operations.Add(new SpecOperation(
+                    operations.Add(new CoveredOperation(
                         operation["operationId"].ToString(), method.ToUpperInvariant(), path, pattern, all, operation.Children.ContainsKey("requestBody")));
                 }
             }
