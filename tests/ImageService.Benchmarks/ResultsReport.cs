@@ -23,7 +23,7 @@ public sealed class ResultsReport
     private readonly bool _smoke;
     private readonly PeerComparison.Results? _peersTwoCores;
     private readonly PeerComparison.Results? _peersOneCore;
-    private readonly List<Row> _rows = new();
+    private readonly List<SummaryRow> _rows = new();
 
     public ResultsReport(
         IReadOnlyList<Summary> summaries,
@@ -57,7 +57,7 @@ public sealed class ResultsReport
         var table = new StringBuilder();
         table.AppendLine("| Comparison | Measured | Ratio | Target | Result |");
         table.AppendLine("|---|---|---|---|---|");
-        foreach (Row row in _rows)
+        foreach (SummaryRow row in _rows)
         {
             table.AppendLine($"| {row.Name} | {row.Measured} | {row.Ratio} | {row.Target} | {row.Verdict} |");
         }
@@ -474,5 +474,5 @@ public sealed class ResultsReport
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
-    private sealed record Row(string Name, string Measured, string Ratio, string Target, string Verdict);
+    private sealed record SummaryRow(string Name, string Measured, string Ratio, string Target, string Verdict);
 }
