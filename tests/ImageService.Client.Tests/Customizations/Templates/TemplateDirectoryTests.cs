@@ -11,7 +11,7 @@ public class TemplateDirectoryTests
     {
         string[] forks = Directory.GetFiles(StockTemplates.ForkDirectory).Select(f => Path.GetFileName(f)).Order().ToArray();
 
-        // Class.liquid: ClassTemplateTests; Enum.liquid: EnumTemplateTests; File.Header.liquid: FileHeaderTemplateTests.
+        // Class.liquid and Enum.liquid: ForkedTemplateTests; File.Header.liquid: FileHeaderTemplateTests.
         Assert.Equal(["Class.liquid", "Enum.liquid", "File.Header.liquid"], forks);
     }
 }
