@@ -63,7 +63,7 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
     public string Workspace => Options.Workspace;
 
     /// <summary>The absolute URL of the workspace: append <c>/images</c>, <c>/operations/{id}</c> or <c>/models</c>.</summary>
-    public Uri WorkspaceUri => new(BaseAddress, RequestContext.WorkspacePrefix(SubscriptionId, ResourceGroup, Workspace).TrimStart('/'));
+    public Uri WorkspaceUri => new(BaseAddress, CurrentApiRequest.WorkspacePrefix(SubscriptionId, ResourceGroup, Workspace).TrimStart('/'));
 
     /// <summary>A snapshot of every image.</summary>
     public IReadOnlyList<EmulatedImage> Images => [.. _store.Images().OrderBy(i => i.Sequence).Select(Snapshot)];
@@ -111,7 +111,7 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new RequestLog(options.RequestLogCapacity));
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddScoped<RequestContext>();
+        builder.Services.AddScoped<CurrentApiRequest>();
         builder.Services.AddScoped<IImagesController, ImagesApi>();
         builder.Services.AddScoped<IOperationsController, OperationsApi>();
         builder.Services.AddScoped<IProfilesController, ProfilesApi>();

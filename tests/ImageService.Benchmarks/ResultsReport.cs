@@ -23,7 +23,7 @@ public sealed class ResultsReport
     private readonly bool _smoke;
     private readonly PeerComparison.Results? _peersTwoCores;
     private readonly PeerComparison.Results? _peersOneCore;
-    private readonly List<Row> _rows = new();
+    private readonly List<SummaryRow> _rows = new();
 
     public ResultsReport(
         IReadOnlyList<Summary> summaries,
@@ -57,12 +57,26 @@ public sealed class ResultsReport
         var table = new StringBuilder();
         table.AppendLine("| Comparison | Measured | Ratio | Target | Result |");
         table.AppendLine("|---|---|---|---|---|");
-        foreach (Row row in _rows)
+        foreach (SummaryRow row in _rows)
         {
             table.AppendLine($"| {row.Name} | {row.Measured} | {row.Ratio} | {row.Target} | {row.Verdict} |");
         }
 
         return table.ToString();
+    }
+
+    /// <summary>
+    /// The heading of RESULTS.md's last section: one-off before/after measurements behind a decision (a fork reverted,
+    /// a cut made), written by hand. A run rewrites everything above it and keeps it, so a decision's figure stays
+    /// next to the numbers it was judged against.
+    /// </summary>
+    public const string DecisionsHeading = "## Decisions measured before and after (kept across runs)";
+
+    /// <summary><paramref name="markdown"/> with the decisions section of <paramref name="previous"/> (the file it replaces), if any, appended.</summary>
+    public static string KeepDecisions(string markdown, string? previous)
+    {
+        int at = previous?.IndexOf(DecisionsHeading, StringComparison.Ordinal) ?? -1;
+        return at < 0 ? markdown : markdown.TrimEnd() + Environment.NewLine + Environment.NewLine + previous![at..];
     }
 
     public string ToMarkdown(IReadOnlyList<string> failures)
@@ -460,5 +474,5 @@ public sealed class ResultsReport
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
-    private sealed record Row(string Name, string Measured, string Ratio, string Target, string Verdict);
+    private sealed record SummaryRow(string Name, string Measured, string Ratio, string Target, string Verdict);
 }

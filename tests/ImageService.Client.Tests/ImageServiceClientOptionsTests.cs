@@ -6,24 +6,6 @@ namespace ImageService.Client.Tests;
 
 public class ImageServiceClientOptionsTests
 {
-    [Fact]
-    public void Defaults_AreDocumentedValues()
-    {
-        var options = new ImageServiceClientOptions();
-
-        Assert.Equal(3, options.MaxRetryAttempts);
-        Assert.Equal(TimeSpan.FromMilliseconds(800), options.BaseDelay);
-        Assert.Equal(TimeSpan.FromMinutes(1), options.MaxDelay);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.AttemptTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(100), options.TotalRequestTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(5), options.PollingInterval);
-        Assert.Equal(TimeSpan.FromSeconds(1), options.MinimumPollingInterval);
-        Assert.Equal(TimeSpan.FromMinutes(30), options.OperationTimeout);
-        Assert.Equal(16L * 1024 * 1024, options.MaxResponseBytes);
-        Assert.Equal(new[] { "https://management.azure.com/.default" }, options.Scopes);
-        Assert.Empty(options.AdditionalAllowedOrigins);
-    }
-
     [Theory]
     [InlineData("AttemptTimeout", "ImageServiceClientOptions.AttemptTimeout (00:02:00) must not be greater than TotalRequestTimeout (00:01:00).")]
     [InlineData("HttpEndpoint", "ImageServiceClientOptions.Endpoint ('http://images.example.test/') must use https; http is allowed only for a loopback host.")]

@@ -74,11 +74,11 @@ public sealed class ImageServiceClientSpecCoverageTests
     [Fact]
     public async Task EveryOperation_EveryParameter_IsSentByThePublicApi()
     {
-        IReadOnlyList<SpecOperation> operations = SpecOperation.ReadAll();
+        IReadOnlyList<CoveredOperation> operations = CoveredOperation.ReadAll();
         Dictionary<(string, string), string> notExposed = OptionsNotExposed().Concat(NotExposed).ToDictionary(p => p.Key, p => p.Value);
         var failures = new List<string>();
 
-        foreach (SpecOperation operation in operations)
+        foreach (CoveredOperation operation in operations)
         {
             if (!Calls.TryGetValue(operation.Id, out var call))
             {
@@ -89,7 +89,7 @@ public sealed class ImageServiceClientSpecCoverageTests
             var clients = new TestClients();
             TestHandlerStub stub = clients.Stub((request, _) => Respond(request));
             await call.Call(clients.Create(stub));
-            RecordedRequest[] sent = stub.Requests.Where(r => r.Method.Method == operation.Method && operation.PathPattern.IsMatch(Uri.UnescapeDataString(r.Uri.AbsolutePath))).ToArray();
+            TransportRequest[] sent = stub.Requests.Where(r => r.Method.Method == operation.Method && operation.PathPattern.IsMatch(Uri.UnescapeDataString(r.Uri.AbsolutePath))).ToArray();
             if (sent.Length == 0)
             {
                 failures.Add($"{operation.Id}: {call.Facade} sent no {operation.Method} {operation.Path} request. Edit {FacadeFile}.");
@@ -137,7 +137,7 @@ public sealed class ImageServiceClientSpecCoverageTests
     public void GeneratedOptions_EveryGeneratedProperty_CarriesTheSpecDescription(string operationId, string mustBeGenerated)
     {
         // The options generated from an operation's parameters are documented with the spec's words (Markdown `code` as <c>).
-        SpecOperation list = SpecOperation.ReadAll().Single(o => o.Id == operationId);
+        CoveredOperation list = CoveredOperation.ReadAll().Single(o => o.Id == operationId);
         Type options = OptionsTypes[operationId];
         XDocument docs = XDocument.Load(Path.Combine(AppContext.BaseDirectory, "ImageService.Client.xml"));
         var checkedFilters = new List<string>();
@@ -239,7 +239,7 @@ public sealed class ImageServiceClientSpecCoverageTests
 
     private sealed record SpecParameter(string Name, string In, string Description)
     {
-        public bool IsIn(RecordedRequest request) => In switch
+        public bool IsIn(TransportRequest request) => In switch
         {
             "query" => request.Uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
                 .Any(pair => Uri.UnescapeDataString(pair.Split('=')[0]) == Name),
@@ -251,9 +251,9 @@ public sealed class ImageServiceClientSpecCoverageTests
         };
     }
 
-    private sealed record SpecOperation(string Id, string Method, string Path, Regex PathPattern, IReadOnlyList<SpecParameter> Parameters, bool HasBody)
+    private sealed record CoveredOperation(string Id, string Method, string Path, Regex PathPattern, IReadOnlyList<SpecParameter> Parameters, bool HasBody)
     {
-        public static IReadOnlyList<SpecOperation> ReadAll()
+        public static IReadOnlyList<CoveredOperation> ReadAll()
         {
             YamlMappingNode root = SpecDocument.Root;
             var componentParameters = (YamlMappingNode)SpecDocument.Components["parameters"];
@@ -269,7 +269,7 @@ public sealed class ImageServiceClientSpecCoverageTests
                     map.Children.TryGetValue("description", out YamlNode? description) ? description.ToString() : string.Empty);
             }
 
-            var operations = new List<SpecOperation>();
+            var operations = new List<CoveredOperation>();
             foreach ((YamlNode pathKey, YamlNode pathNode) in (YamlMappingNode)root["paths"])
             {
                 var pathItem = (YamlMappingNode)pathNode;
@@ -291,7 +291,7 @@ public sealed class ImageServiceClientSpecCoverageTests
                         ? ((YamlSequenceNode)list).Select(Read).ToList()
                         : [];
                     List<SpecParameter> all = [.. own, .. shared.Where(s => !own.Any(o => o.Name == s.Name && o.In == s.In))];
-                    operations.Add(new SpecOperation(
+                    operations.Add(new CoveredOperation(
                         operation["operationId"].ToString(), method.ToUpperInvariant(), path, pattern, all, operation.Children.ContainsKey("requestBody")));
                 }
             }

@@ -136,7 +136,7 @@ public class ImageServiceClientTests
 
         await client.UpdateImageAsync("img:1", new ImagePatch().ReplaceDescription("d2").AddProperties(new Dictionary<string, string> { ["k"] = "v" }));
 
-        RecordedRequest request = Assert.Single(stub.Requests);
+        TransportRequest request = Assert.Single(stub.Requests);
         Assert.Equal(HttpMethod.Patch, request.Method);
         Assert.Equal("""[{"op":"replace","path":"/description","value":"d2"},{"op":"add","path":"/properties/k","value":"v"}]""", request.Body);
     }
@@ -150,7 +150,7 @@ public class ImageServiceClientTests
 
         await client.UpdateTagsAsync("img:1", new Dictionary<string, string> { ["only"] = "this" });
 
-        RecordedRequest request = Assert.Single(stub.Requests);
+        TransportRequest request = Assert.Single(stub.Requests);
         Assert.Equal("""[{"op":"replace","path":"/kvTags","value":{"only":"this"}}]""", request.Body);
     }
 
@@ -163,7 +163,7 @@ public class ImageServiceClientTests
 
         await client.AddTagsAsync("img:1", new Dictionary<string, string> { ["stage"] = "prod", ["team/ml"] = "2" });
 
-        RecordedRequest request = Assert.Single(stub.Requests);
+        TransportRequest request = Assert.Single(stub.Requests);
         Assert.Equal(HttpMethod.Patch, request.Method);
         Assert.Equal("""[{"op":"add","path":"/kvTags/stage","value":"prod"},{"op":"add","path":"/kvTags/team~1ml","value":"2"}]""", request.Body);
     }
@@ -177,7 +177,7 @@ public class ImageServiceClientTests
 
         await client.RemoveTagsAsync("img:1", new[] { "drop", "absent", "drop" });
 
-        RecordedRequest request = Assert.Single(stub.Requests);
+        TransportRequest request = Assert.Single(stub.Requests);
         Assert.Equal(
             """[{"op":"add","path":"/kvTags/absent","value":""},{"op":"remove","path":"/kvTags/absent"},{"op":"add","path":"/kvTags/drop","value":""},{"op":"remove","path":"/kvTags/drop"}]""",
             request.Body);

@@ -47,7 +47,7 @@ public sealed class SpecChangeWalkthroughTests
         Assert.NotNull(duration);
 
         // Sent and read over HTTP by the facade's list mapping (ImageListOptions.InvokeAsync, generated).
-        using var server = new LoopbackServer("""{"value":[{"id":"img:1","imageFlavor":"WebApiContainer","buildDurationSeconds":42}]}""");
+        using var server = new OneResponseServer("""{"value":[{"id":"img:1","imageFlavor":"WebApiContainer","buildDurationSeconds":42}]}""");
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         object rest = Activator.CreateInstance(client.Type("ImageServiceRestClient"), http)!;
         object options = Activator.CreateInstance(optionsType)!;

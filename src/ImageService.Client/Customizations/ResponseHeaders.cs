@@ -1,7 +1,7 @@
-// CUSTOM: the generated client's view of a response's headers (Client.Class.liquid). NSwag's stock template copies
-// every header into a new dictionary on every call; most calls (a GET, a page) never read them, and the copy was the
-// largest per-call cost of the generated client (about 0.9 KB and 1 µs per response in a loop over a real Kestrel
-// response). This copies on first read instead.
+// CUSTOM: a response's headers for the hand-written readers (Internal/ResponseReader.cs for nextLink pages, the retry
+// strategy's Retry-After reader), in the shape the generated client passes to ApiException: most responses are never
+// asked for their headers, so the dictionary is built on first read rather than for every response. What a GET costs
+// is measured by tests/ImageService.Benchmarks (RESULTS.md), not stated here.
 using System;
 using System.Collections;
 using System.Collections.Generic;

@@ -74,8 +74,8 @@ internal sealed class FuncPageable<T> : ImageServicePageable<T>
             // ForceYielding: a page that is ready at once (its response already buffered) is handed on from a fresh
             // stack. Otherwise, when the previous fetch finished asynchronously, its completion is still running the
             // consumer inline, and the new page would be read on top of frames that hold the previous page: two pages
-            // alive instead of one (seen as an occasional +1 page in the listing benchmark's peak). One thread-pool
-            // hop per page costs nothing next to reading a page.
+            // alive instead of one (seen in the listing benchmark's memory peak). One thread-pool hop per page is small
+            // next to reading a page; ListingBenchmarks measures both (RESULTS.md).
             ImageServicePage<T> page = await _fetch(token, pageSizeHint, linked.Token).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
             yield return page;
             token = page.ContinuationToken;

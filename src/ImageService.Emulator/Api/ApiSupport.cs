@@ -51,7 +51,7 @@ internal static class Errors
 }
 
 /// <summary>What the implementations need from the current request: base URL, workspace prefix, request id.</summary>
-internal sealed class RequestContext(IHttpContextAccessor accessor)
+internal sealed class CurrentApiRequest(IHttpContextAccessor accessor)
 {
     public HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("No current request.");
 

@@ -12,7 +12,7 @@ using Newtonsoft.Json.Linq;
 namespace ImageService.Emulator.Api;
 
 /// <summary>The images routes of the spec (the generated <see cref="ImagesController"/> calls this).</summary>
-internal sealed partial class ImagesApi(EmulatorStore store, RequestContext request) : IImagesController
+internal sealed partial class ImagesApi(EmulatorStore store, CurrentApiRequest request) : IImagesController
 {
     /// <summary>An image with this tag fails its build (documented in README.md).</summary>
     public const string FailTag = "emulator.build";
@@ -95,7 +95,7 @@ internal sealed partial class ImagesApi(EmulatorStore store, RequestContext requ
         }
 
         bool fail = image.KvTags is { } tags && tags.TryGetValue(FailTag, out var build) && string.Equals(build, "fail", StringComparison.OrdinalIgnoreCase);
-        string prefix = RequestContext.WorkspacePrefix(subscriptionId, resourceGroup, workspace);
+        string prefix = CurrentApiRequest.WorkspacePrefix(subscriptionId, resourceGroup, workspace);
         var (_, operation) = store.CreateImage(image, prefix, request.RequestId, fail);
         request.AcceptedWithOperation(prefix, operation.Id);
         return Task.FromResult<IActionResult>(new StatusCodeResult(202));

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace ImageService.Emulator.Api;
 
 /// <summary>GET /operations/{id}: the state of an image build or profiling run, with Retry-After while it runs.</summary>
-internal sealed class OperationsApi(EmulatorStore store, RequestContext request, EmulatorOptions options) : IOperationsController
+internal sealed class OperationsApi(EmulatorStore store, CurrentApiRequest request, EmulatorOptions options) : IOperationsController
 {
     public Task<ActionResult<AsyncOperationStatus>> Operations_GetAsync(string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
     {

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace ImageService.Emulator.Api;
 
 /// <summary>The profiles routes: a profile is created by an operation that always succeeds.</summary>
-internal sealed class ProfilesApi(EmulatorStore store, RequestContext request) : IProfilesController
+internal sealed class ProfilesApi(EmulatorStore store, CurrentApiRequest request) : IProfilesController
 {
     /// <summary>A profile with this tag set to <c>fail</c> fails profiling (documented in README.md).</summary>
     public const string FailTag = "emulator.profile";
@@ -76,7 +76,7 @@ internal sealed class ProfilesApi(EmulatorStore store, RequestContext request) :
             Properties = body.Properties is null ? null : new Dictionary<string, string>(body.Properties, StringComparer.Ordinal),
         };
         bool fail = profile.KvTags is { } tags && tags.TryGetValue(FailTag, out var outcome) && string.Equals(outcome, "fail", StringComparison.OrdinalIgnoreCase);
-        string prefix = RequestContext.WorkspacePrefix(subscriptionId, resourceGroup, workspace);
+        string prefix = CurrentApiRequest.WorkspacePrefix(subscriptionId, resourceGroup, workspace);
         var operation = store.CreateProfile(profile, prefix, request.RequestId, fail);
         request.AcceptedWithOperation(prefix, operation.Id);
         return Task.FromResult<IActionResult>(new StatusCodeResult(202));

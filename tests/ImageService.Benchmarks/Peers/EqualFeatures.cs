@@ -58,7 +58,7 @@ public static class EqualFeatures
     }
 
     /// <summary>A fresh request id per request, the way an application adds one: a handler and <see cref="Guid.NewGuid"/>.</summary>
-    public sealed class ClientRequestIdHandler : DelegatingHandler
+    public sealed class GuidRequestIdHandler : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {

@@ -42,7 +42,7 @@ public sealed class KiotaPeer : PeerClient
             builder.AddHttpMessageHandler(sp => (DelegatingHandler)sp.GetRequiredService(handler));
         }
 
-        builder.AddHttpMessageHandler(() => new EqualFeatures.ClientRequestIdHandler())
+        builder.AddHttpMessageHandler(() => new EqualFeatures.GuidRequestIdHandler())
             .AddResilienceHandler("attempt-timeout", pipeline => pipeline.AddTimeout(EqualFeatures.Defaults.AttemptTimeout));
         _services = services.BuildServiceProvider();
 

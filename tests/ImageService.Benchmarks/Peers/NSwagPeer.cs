@@ -25,7 +25,7 @@ public sealed class NSwagPeer : PeerClient
     {
         ServiceCollection services = EqualFeatures.Services();
         services.AddHttpClient<IImagesClient, ImagesClient>(http => http.BaseAddress = endpoint)
-            .AddHttpMessageHandler(() => new EqualFeatures.ClientRequestIdHandler())
+            .AddHttpMessageHandler(() => new EqualFeatures.GuidRequestIdHandler())
             .AddHttpMessageHandler(() => new EqualFeatures.CredentialBearerHandler(credential))
             .AddStandardResilienceHandler(EqualFeatures.StandardResilience);
         _services = services.BuildServiceProvider();

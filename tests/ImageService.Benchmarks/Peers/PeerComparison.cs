@@ -121,11 +121,11 @@ public static class PeerComparison
         }
     }
 
-    private readonly record struct Sample(long Calls, double Wall, double Cpu, double Bytes, double Rps);
+    private readonly record struct RoundSample(long Calls, double Wall, double Cpu, double Bytes, double Rps);
 
     private static async Task<Row[]> SequentialAsync(List<PeerClient> clients, Func<PeerClient, Func<Task>> call, int rounds, int batch)
     {
-        var samples = clients.ToDictionary(c => c.Name, _ => new List<Sample>());
+        var samples = clients.ToDictionary(c => c.Name, _ => new List<RoundSample>());
         for (int round = 0; round < rounds; round++)
         {
             foreach (PeerClient client in Rotate(clients, round))
@@ -146,7 +146,7 @@ public static class PeerComparison
 
     private static async Task<Row[]> ConcurrentAsync(List<PeerClient> clients, int rounds, TimeSpan roundLength)
     {
-        var samples = clients.ToDictionary(c => c.Name, _ => new List<Sample>());
+        var samples = clients.ToDictionary(c => c.Name, _ => new List<RoundSample>());
         var tasks = new Task[Concurrency];
         for (int round = 0; round < rounds; round++)
         {
@@ -176,10 +176,10 @@ public static class PeerComparison
     private static IEnumerable<PeerClient> Rotate(List<PeerClient> clients, int round) =>
         clients.Skip(round % clients.Count).Concat(clients.Take(round % clients.Count));
 
-    private static Row[] Rows(List<PeerClient> clients, Dictionary<string, List<Sample>> samples) =>
+    private static Row[] Rows(List<PeerClient> clients, Dictionary<string, List<RoundSample>> samples) =>
         clients.Select(c =>
         {
-            List<Sample> s = samples[c.Name];
+            List<RoundSample> s = samples[c.Name];
             double calls = s.Sum(x => (double)x.Calls);
             return new Row(c.Name, Median(s.Select(x => x.Wall)), s.Sum(x => x.Cpu * x.Calls) / calls, s.Sum(x => x.Bytes * x.Calls) / calls, Median(s.Select(x => x.Rps)));
         }).ToArray();
@@ -209,12 +209,12 @@ public static class PeerComparison
             return new Meter(Stopwatch.GetTimestamp(), cpu, bytes);
         }
 
-        public Sample Stop(long calls)
+        public RoundSample Stop(long calls)
         {
             TimeSpan wall = Stopwatch.GetElapsedTime(_start);
             TimeSpan cpu = Environment.CpuUsage.TotalTime - _cpu;
             long bytes = GC.GetTotalAllocatedBytes(precise: true) - _bytes;
-            return new Sample(calls, wall.TotalMicroseconds / calls, cpu.TotalMicroseconds / calls, (double)bytes / calls, calls / wall.TotalSeconds);
+            return new RoundSample(calls, wall.TotalMicroseconds / calls, cpu.TotalMicroseconds / calls, (double)bytes / calls, calls / wall.TotalSeconds);
         }
     }
 

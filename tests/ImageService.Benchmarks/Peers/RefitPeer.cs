@@ -44,7 +44,7 @@ public sealed class RefitPeer : PeerClient
         ServiceCollection services = EqualFeatures.Services();
         services.AddRefitGeneratedClient<IRefitImagesApi>(StjContext.Default, _ => settings)
             .ConfigureHttpClient(http => http.BaseAddress = endpoint)
-            .AddHttpMessageHandler(() => new EqualFeatures.ClientRequestIdHandler())
+            .AddHttpMessageHandler(() => new EqualFeatures.GuidRequestIdHandler())
             .AddStandardResilienceHandler(EqualFeatures.StandardResilience);
         _services = services.BuildServiceProvider();
         _api = _services.GetRequiredService<IRefitImagesApi>();

@@ -169,7 +169,13 @@ public sealed class TokenSafetyTests
 
         failures.ForEach(f => haystack.AppendLine(f.ToString()));
         haystack.Append(spans.Dump());
+        // tokenLeaks: how often either token appears in every log record (message, exception, state), every exception
+        // the caller saw and every span of this run. The same search over the headers the emulator received must find
+        // the tokens (tokensOnTheWire), so a search that could not see a token cannot pass for "no leak".
         int leaks = CountOccurrences(haystack.ToString(), Secret) + CountOccurrences(haystack.ToString(), OtherSecret);
+        string wire = string.Join("\n", emulator.Requests.SelectMany(r => r.Headers.Values));
+        int onTheWire = CountOccurrences(wire, Secret) + CountOccurrences(wire, OtherSecret);
+        Figures.Set("security", "tokensOnTheWire", onTheWire);
         Figures.Set("security", "logRecordsSearched", logs.Collector.Count);
         Figures.Set("security", "exceptionsSearched", failures.Count);
         Figures.Set("security", "spansSearched", spans.Count);
@@ -179,6 +185,7 @@ public sealed class TokenSafetyTests
         Assert.True(spans.Count > 10, "the lifecycle should have traced");
         Assert.True(failures.Count >= 5, $"expected at least five failures, saw {failures.Count}");
         Assert.Contains(failures, f => f is ImageServiceException { Status: 401 });
+        Assert.True(onTheWire > 10, $"The search found the token {onTheWire} times in what the emulator received; expected it in every authenticated request.");
         Assert.Equal(0, leaks);
     }
 

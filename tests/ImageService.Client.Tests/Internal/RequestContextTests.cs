@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using ImageService.Client.Internal;
 
 namespace ImageService.Client.Tests.Internal;
@@ -19,12 +18,21 @@ public class RequestContextTests
     }
 
     [Fact]
-    public void NewClientRequestId_ManyCalls_NeverRepeats()
+    public void NewClientRequestId_AllButTheVersionAndVariantBits_VaryAcrossIds()
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < 100_000; i++)
+        // A constant, a counter in a few bytes, or a mask that zeroes a byte passes the format test above but leaves bits
+        // that never change. Across 1,000 random ids a truly random bit stays the same with probability 2^-999.
+        UInt128 ones = UInt128.MinValue, zeros = UInt128.MinValue;
+        for (int i = 0; i < 1_000; i++)
         {
-            Assert.True(seen.Add(RequestContext.NewClientRequestId()));
+            UInt128 bits = UInt128.Parse(RequestContext.NewClientRequestId().Replace("-", string.Empty, StringComparison.Ordinal), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            ones |= bits;
+            zeros |= ~bits;
         }
+
+        UInt128 varying = ones & zeros;
+        UInt128 fixedBits = (UInt128.One << 79 | UInt128.One << 78 | UInt128.One << 77 | UInt128.One << 76) // the version nibble (13th hex digit)
+            | (UInt128.One << 63 | UInt128.One << 62); // the variant's two bits (17th hex digit)
+        Assert.Equal(~fixedBits, varying);
     }
 }

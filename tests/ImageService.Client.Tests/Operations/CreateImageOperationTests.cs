@@ -55,7 +55,7 @@ public class CreateImageOperationTests
         Assert.False(operation.HasCompleted);
         Assert.Throws<InvalidOperationException>(() => operation.Value);
         ImageResponseBase image = await clients.Time.DriveAsync(
-            operation.WaitForCompletionAsync(new SynchronousProgress(s => progress.Add(s.State?.ToString()))), TimeSpan.FromMilliseconds(250));
+            operation.WaitForCompletionAsync(new SynchronousStatusProgress(s => progress.Add(s.State?.ToString()))), TimeSpan.FromMilliseconds(250));
 
         Assert.Equal("op-42", operation.Id);
         Assert.True(operation.HasCompleted);
@@ -65,7 +65,7 @@ public class CreateImageOperationTests
         Assert.EndsWith(TestClients.Workspace + "/operations/op-42", stub.Requests[1].Uri.AbsolutePath, StringComparison.Ordinal);
 
         // Without Retry-After, polls are PollingInterval (5 s) apart.
-        RecordedRequest[] polls = stub.Requests.Where(r => r.Uri.AbsolutePath.Contains("/operations/", StringComparison.Ordinal)).ToArray();
+        TransportRequest[] polls = stub.Requests.Where(r => r.Uri.AbsolutePath.Contains("/operations/", StringComparison.Ordinal)).ToArray();
         Assert.InRange((polls[1].Time - polls[0].Time).TotalSeconds, 5, 5.5);
     }
 
@@ -79,7 +79,7 @@ public class CreateImageOperationTests
         CreateImageOperation operation = await client.StartCreateImageAsync(s_request);
         await clients.Time.DriveAsync(operation.WaitForCompletionAsync(), TimeSpan.FromMilliseconds(250));
 
-        RecordedRequest[] polls = stub.Requests.Where(r => r.Uri.AbsolutePath.Contains("/operations/", StringComparison.Ordinal)).ToArray();
+        TransportRequest[] polls = stub.Requests.Where(r => r.Uri.AbsolutePath.Contains("/operations/", StringComparison.Ordinal)).ToArray();
         Assert.InRange((polls[1].Time - polls[0].Time).TotalSeconds, 20, 20.5);
     }
 
@@ -96,7 +96,7 @@ public class CreateImageOperationTests
         CreateImageOperation operation = await client.StartCreateImageAsync(s_request);
         await clients.Time.DriveAsync(operation.WaitForCompletionAsync(), TimeSpan.FromMilliseconds(100));
 
-        RecordedRequest[] polls = stub.Requests.Where(r => r.Uri.AbsolutePath.Contains("/operations/", StringComparison.Ordinal)).ToArray();
+        TransportRequest[] polls = stub.Requests.Where(r => r.Uri.AbsolutePath.Contains("/operations/", StringComparison.Ordinal)).ToArray();
         Assert.Equal(3, polls.Length);
         Assert.InRange((polls[1].Time - polls[0].Time).TotalSeconds, 2, 2.3);
         Assert.InRange((polls[2].Time - polls[1].Time).TotalSeconds, 2, 2.3);
@@ -115,7 +115,7 @@ public class CreateImageOperationTests
         CreateImageOperation operation = await client.StartCreateImageAsync(s_request);
         await clients.Time.DriveAsync(operation.WaitForCompletionAsync(), TimeSpan.FromMilliseconds(500));
 
-        RecordedRequest[] polls = stub.Requests.Where(r => r.Uri.AbsolutePath.Contains("/operations/", StringComparison.Ordinal)).ToArray();
+        TransportRequest[] polls = stub.Requests.Where(r => r.Uri.AbsolutePath.Contains("/operations/", StringComparison.Ordinal)).ToArray();
         Assert.InRange((polls[1].Time - polls[0].Time).TotalSeconds, 40, 41);
     }
 
@@ -145,7 +145,7 @@ public class CreateImageOperationTests
         CreateImageOperation operation = await client.StartCreateImageAsync(s_request);
         await clients.Time.DriveAsync(operation.WaitForCompletionAsync(TimeSpan.FromSeconds(2), CancellationToken.None), TimeSpan.FromMilliseconds(100));
 
-        RecordedRequest[] polls = stub.Requests.Where(r => r.Uri.AbsolutePath.Contains("/operations/", StringComparison.Ordinal)).ToArray();
+        TransportRequest[] polls = stub.Requests.Where(r => r.Uri.AbsolutePath.Contains("/operations/", StringComparison.Ordinal)).ToArray();
         Assert.InRange((polls[1].Time - polls[0].Time).TotalSeconds, 2, 2.3);
     }
 
@@ -272,7 +272,7 @@ public class CreateImageOperationTests
         Assert.EndsWith("/images/img%3A1/profiles/prof-1", stub.Requests[^1].Uri.AbsolutePath, StringComparison.Ordinal);
     }
 
-    private sealed class SynchronousProgress(Action<AsyncOperationStatus> report) : IProgress<AsyncOperationStatus>
+    private sealed class SynchronousStatusProgress(Action<AsyncOperationStatus> report) : IProgress<AsyncOperationStatus>
     {
         public void Report(AsyncOperationStatus value) => report(value);
     }

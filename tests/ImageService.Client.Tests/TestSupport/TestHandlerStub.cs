@@ -12,7 +12,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace ImageService.Client.Tests.TestSupport;
 
 /// <summary>One request as the transport saw it.</summary>
-public sealed record RecordedRequest(HttpMethod Method, Uri Uri, IReadOnlyDictionary<string, string> Headers, string? Body, DateTimeOffset Time)
+public sealed record TransportRequest(HttpMethod Method, Uri Uri, IReadOnlyDictionary<string, string> Headers, string? Body, DateTimeOffset Time)
 {
     public string? Header(string name) => Headers.TryGetValue(name, out string? value) ? value : null;
 }
@@ -22,7 +22,7 @@ public sealed class TestHandlerStub : DelegatingHandler
 {
     private readonly Func<HttpRequestMessage, int, CancellationToken, Task<HttpResponseMessage>> _respond;
     private readonly TimeProvider _time;
-    private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly ConcurrentQueue<TransportRequest> _requests = new();
     private int _count;
 
     public TestHandlerStub(Func<HttpRequestMessage, int, CancellationToken, Task<HttpResponseMessage>> respond, TimeProvider? time = null)
@@ -36,7 +36,7 @@ public sealed class TestHandlerStub : DelegatingHandler
     {
     }
 
-    public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
+    public IReadOnlyList<TransportRequest> Requests => _requests.ToArray();
 
     public int Count => Volatile.Read(ref _count);
 
@@ -74,7 +74,7 @@ public sealed class TestHandlerStub : DelegatingHandler
             body = await request.Content.ReadAsStringAsync(cancellationToken);
         }
 
-        _requests.Enqueue(new RecordedRequest(request.Method, request.RequestUri!, headers, body, _time.GetUtcNow()));
+        _requests.Enqueue(new TransportRequest(request.Method, request.RequestUri!, headers, body, _time.GetUtcNow()));
         HttpResponseMessage response = await _respond(request, index, cancellationToken);
         response.RequestMessage ??= request;
         return response;

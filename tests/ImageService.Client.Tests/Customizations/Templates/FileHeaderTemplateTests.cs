@@ -1,10 +1,4 @@
 using System;
-using System.IO;
-using System.Linq;
-using System.Reflection;
-using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace ImageService.Client.Tests.Customizations.Templates;
@@ -21,9 +15,9 @@ public partial class FileHeaderTemplateTests
     [Fact]
     public void Fork_WithoutItsCommentAndCondition_IsTheStockTemplate()
     {
-        string fork = File.ReadAllText(Path.Combine(Metadata("ClientTemplates"), "File.Header.liquid"));
+        string fork = StockTemplates.Fork("File.Header.liquid");
 
-        string unforked = EmulatorCondition().Replace(CustomComment().Replace(fork, string.Empty), "$1");
+        string unforked = EmulatorCondition().Replace(StockTemplates.CustomComment().Replace(fork, string.Empty), "$1");
 
         Assert.Equal(Normalize(StockTemplate()), Normalize(unforked));
     }
@@ -31,7 +25,7 @@ public partial class FileHeaderTemplateTests
     [Fact]
     public void Fork_Cs1591Suppression_OnlyForTheEmulatorContracts()
     {
-        string fork = File.ReadAllText(Path.Combine(Metadata("ClientTemplates"), "File.Header.liquid"));
+        string fork = StockTemplates.Fork("File.Header.liquid");
 
         Match condition = EmulatorCondition().Match(fork);
 
@@ -40,26 +34,9 @@ public partial class FileHeaderTemplateTests
         Assert.Single(Regex.Matches(fork, "disable 1591"));
     }
 
-    private static string StockTemplate()
-    {
-        using var pe = new PEReader(File.OpenRead(Metadata("NSwagCodeGenerationCSharp")));
-        MetadataReader reader = pe.GetMetadataReader();
-        ManifestResource resource = reader.ManifestResources.Select(reader.GetManifestResource)
-            .Single(r => reader.GetString(r.Name) == StockResource);
-        PEMemoryBlock resources = pe.GetSectionData(pe.PEHeaders.CorHeader!.ResourcesDirectory.RelativeVirtualAddress);
-        BlobReader blob = resources.GetReader((int)resource.Offset, resources.Length - (int)resource.Offset);
-        int length = blob.ReadInt32();
-        return Encoding.UTF8.GetString(blob.ReadBytes(length)).TrimStart('\uFEFF');
-    }
+    private static string StockTemplate() => StockTemplates.Stock(StockTemplates.NSwag, StockResource);
 
-    private static string Normalize(string template) => template.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
-
-    private static string Metadata(string key) =>
-        typeof(FileHeaderTemplateTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
-        ?? throw new InvalidOperationException($"No {key} in the test assembly's metadata.");
-
-    [GeneratedRegex(@"\A\{%- comment -%\}.*?\{%- endcomment -%\}\n", RegexOptions.Singleline)]
-    private static partial Regex CustomComment();
+    private static string Normalize(string template) => StockTemplates.Normalize(template);
 
     [GeneratedRegex(@"\{% if Namespace == ""ImageService\.Emulator\.Contracts"" -%\}\n(.*?\n)\{% endif -%\}\n", RegexOptions.Singleline)]
     private static partial Regex EmulatorCondition();

@@ -8,12 +8,12 @@ using System.Threading.Tasks;
 namespace ImageService.SpecEvolution.Tests;
 
 /// <summary>A scripted HTTP/1.1 server on 127.0.0.1, port 0: answers one request with a fixed JSON body and records its request line.</summary>
-internal sealed class LoopbackServer : IDisposable
+internal sealed class OneResponseServer : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Task<string> _requestLine;
 
-    public LoopbackServer(string json)
+    public OneResponseServer(string json)
     {
         _listener.Start();
         _requestLine = ServeOneAsync(json);
