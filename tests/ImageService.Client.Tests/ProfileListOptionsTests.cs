@@ -40,7 +40,7 @@ public class ProfileListOptionsTests
         {
         }
 
-        RecordedRequest request = Assert.Single(stub.Requests);
+        TransportRequest request = Assert.Single(stub.Requests);
         Assert.EndsWith("/images/img%3A1/profiles", request.Uri.AbsolutePath, StringComparison.Ordinal);
         Assert.Equal("?name=p&description=load test&tags=team,stage=dev&properties=runs=3&count=5&orderBy=CreatedAtAsc", Uri.UnescapeDataString(request.Uri.Query));
     }

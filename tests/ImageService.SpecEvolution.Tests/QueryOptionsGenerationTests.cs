@@ -48,7 +48,7 @@ public sealed class QueryOptionsGenerationTests
 
     private static async Task<string> SendAsync(ScratchClient client, object options, string json, object?[] callerArguments)
     {
-        using var server = new LoopbackServer(json);
+        using var server = new OneResponseServer(json);
         using var http = new System.Net.Http.HttpClient { BaseAddress = server.BaseAddress };
         object rest = Activator.CreateInstance(client.Type("ImageServiceRestClient"), http)!;
         MethodInfo invoke = options.GetType().GetMethod("InvokeAsync", BindingFlags.Instance | BindingFlags.NonPublic)!;
