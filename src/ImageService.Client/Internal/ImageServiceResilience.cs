@@ -55,6 +55,7 @@ internal static class ImageServiceResilience
                 OnRetry = args =>
                 {
                     HttpRequestMessage? request = args.Context.GetRequestMessage();
+                    RequestContext.RecordRetry(request, args.AttemptNumber);
                     string method = request?.Method.Method ?? string.Empty;
                     ImageServiceDiagnostics.Retries.Add(1, new System.Collections.Generic.KeyValuePair<string, object?>("http.request.method", method));
                     Log.Retrying(logger, method, UrlRedactor.Redact(request?.RequestUri), args.AttemptNumber + 1, Describe(args.Outcome), args.RetryDelay.TotalMilliseconds);
