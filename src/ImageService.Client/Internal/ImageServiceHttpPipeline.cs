@@ -119,7 +119,11 @@ internal static class ImageServiceHttpPipeline
     private static DelegatingHandler CreateHandler(Stage stage, Shared shared) => stage switch
     {
         Stage.Telemetry => new TelemetryHandler(shared.Logger, shared.TimeProvider),
-        Stage.Resilience => new ResilienceHandler(shared.Resilience),
+        Stage.Resilience => new ResilienceHandler(request =>
+        {
+            CallBudget.Start(request, shared.TimeProvider);
+            return shared.Resilience;
+        }),
         Stage.Authentication => new BearerTokenHandler(shared.Tokens, shared.Origins, shared.Logger),
         Stage.ResponseSizeLimit => new ResponseSizeLimitHandler(shared.Options.MaxResponseBytes),
         _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "Unknown stage."),
