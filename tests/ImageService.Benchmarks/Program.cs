@@ -161,7 +161,7 @@ public static class Program
 
         var report = new ResultsReport(summaries, memory, build, crossChecks, smoke, peersTwoCores, peersOneCore);
         Directory.CreateDirectory(Path.GetDirectoryName(results)!);
-        File.WriteAllText(results, report.ToMarkdown(failures));
+        File.WriteAllText(results, report.ToMarkdown(failures) + ResultsReport.KeptSection(results));
         // Only a full run that writes the committed RESULTS.md updates the README's quote of it.
         if (!smoke && only.Length == 0
             && Path.GetFullPath(results) == Path.GetFullPath(Path.Combine(repoRoot, "tests", "ImageService.Benchmarks", "RESULTS.md"))

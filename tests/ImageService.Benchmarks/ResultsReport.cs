@@ -44,6 +44,17 @@ public sealed class ResultsReport
         Evaluate();
     }
 
+    /// <summary>The heading of the section a run keeps from the RESULTS.md it rewrites: before/after figures of each cut, measured by hand.</summary>
+    public const string KeptHeading = "## CPU cuts";
+
+    /// <summary>The <see cref="KeptHeading"/> section of the file at <paramref name="path"/> (to its end), or nothing.</summary>
+    public static string KeptSection(string path)
+    {
+        string text = File.Exists(path) ? File.ReadAllText(path) : string.Empty;
+        int start = text.IndexOf("\n" + KeptHeading + "\n", StringComparison.Ordinal);
+        return start < 0 ? string.Empty : text[start..];
+    }
+
     /// <summary>A note to print at the top of RESULTS.md, for example that a run on a busy machine is provisional.</summary>
     public const string NoteVariable = "IMAGESERVICE_BENCH_NOTE";
 
