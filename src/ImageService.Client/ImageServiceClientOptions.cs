@@ -124,22 +124,31 @@ public sealed class ImageServiceClientOptions
     [OptionRange("00:00:00.010", "1.00:00:00")]
     public TimeSpan TotalRequestTimeout { get; set; } = DefaultTotalRequestTimeout;
 
-    /// <summary>Gets or sets the ratio of failures within <see cref="CircuitBreakerSamplingDuration"/> that opens the circuit.</summary>
+    /// <summary>
+    /// Gets or sets a value indicating whether calls go through a circuit breaker, which fails calls at once for
+    /// <see cref="CircuitBreakerBreakDuration"/> after too many failures (the <c>CircuitBreaker*</c> options). Off by
+    /// default, as in the Azure SDKs: each call is bounded by its own retries and timeouts. Turn it on to shed load
+    /// from a service that is failing, for example under a high call rate.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool CircuitBreakerEnabled { get; set; }
+
+    /// <summary>Gets or sets the ratio of failures within <see cref="CircuitBreakerSamplingDuration"/> that opens the circuit (with <see cref="CircuitBreakerEnabled"/>).</summary>
     /// <value>The default value is 0.5 (<see cref="DefaultCircuitBreakerFailureRatio"/>). Allowed: above 0, up to 1.</value>
     [OptionRange(0d, 1d, MinimumIsExclusive = true)]
     public double CircuitBreakerFailureRatio { get; set; } = DefaultCircuitBreakerFailureRatio;
 
-    /// <summary>Gets or sets the minimum number of requests in a sampling window before the circuit can open.</summary>
+    /// <summary>Gets or sets the minimum number of requests in a sampling window before the circuit can open (with <see cref="CircuitBreakerEnabled"/>).</summary>
     /// <value>The default value is 20 (<see cref="DefaultCircuitBreakerMinimumThroughput"/>). Allowed: 2 or more.</value>
     [OptionRange(2)] // Polly's minimum
     public int CircuitBreakerMinimumThroughput { get; set; } = DefaultCircuitBreakerMinimumThroughput;
 
-    /// <summary>Gets or sets the sampling window of the circuit breaker.</summary>
+    /// <summary>Gets or sets the sampling window of the circuit breaker (with <see cref="CircuitBreakerEnabled"/>).</summary>
     /// <value>The default value is 60 seconds (<see cref="DefaultCircuitBreakerSamplingDuration"/>); at least twice <see cref="AttemptTimeout"/>.</value>
     [OptionRange("00:00:00.500", "1.00:00:00")] // Polly's circuit-breaker windows start at 0.5 s
     public TimeSpan CircuitBreakerSamplingDuration { get; set; } = DefaultCircuitBreakerSamplingDuration;
 
-    /// <summary>Gets or sets how long the circuit stays open before a trial request.</summary>
+    /// <summary>Gets or sets how long the circuit stays open before a trial request (with <see cref="CircuitBreakerEnabled"/>).</summary>
     /// <value>The default value is 5 seconds (<see cref="DefaultCircuitBreakerBreakDuration"/>).</value>
     [OptionRange("00:00:00.500", "1.00:00:00")]
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = DefaultCircuitBreakerBreakDuration;

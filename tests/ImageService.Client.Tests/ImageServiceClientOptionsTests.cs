@@ -15,6 +15,7 @@ public class ImageServiceClientOptionsTests
         var options = new ImageServiceClientOptions();
 
         Assert.Equal(3, options.MaxRetryAttempts);
+        Assert.False(options.CircuitBreakerEnabled);
         Assert.Equal(TimeSpan.FromMilliseconds(800), options.BaseDelay);
         Assert.Equal(TimeSpan.FromMinutes(1), options.MaxDelay);
         Assert.Equal(TimeSpan.FromSeconds(30), options.AttemptTimeout);

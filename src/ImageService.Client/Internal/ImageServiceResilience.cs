@@ -18,7 +18,8 @@ namespace ImageService.Client.Internal;
 /// <summary>
 /// The one definition of the resilience pipeline, built once per client registration (so each named client has its own
 /// circuit breaker) and run by <c>new ResilienceHandler(pipeline)</c> on both the DI and the standalone path: total
-/// timeout, then retry, then circuit breaker, then attempt timeout.
+/// timeout, then retry, then circuit breaker (only with <see cref="ImageServiceClientOptions.CircuitBreakerEnabled"/>),
+/// then attempt timeout.
 /// </summary>
 /// <remarks>
 /// The SDK records its retries itself (log event 4 and the <c>imageservice.client.request.retries</c> counter, with the
@@ -65,25 +66,28 @@ internal static class ImageServiceResilience
             });
         }
 
-        builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        if (options.CircuitBreakerEnabled)
         {
-            Name = "CircuitBreaker",
-            FailureRatio = options.CircuitBreakerFailureRatio,
-            MinimumThroughput = options.CircuitBreakerMinimumThroughput,
-            SamplingDuration = options.CircuitBreakerSamplingDuration,
-            BreakDuration = options.CircuitBreakerBreakDuration,
-            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
-            OnOpened = args =>
+            builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
-                Log.CircuitOpened(logger, Describe(args.Outcome), args.BreakDuration.TotalMilliseconds);
-                return default;
-            },
-            OnClosed = _ =>
-            {
-                Log.CircuitClosed(logger);
-                return default;
-            },
-        });
+                Name = "CircuitBreaker",
+                FailureRatio = options.CircuitBreakerFailureRatio,
+                MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+                SamplingDuration = options.CircuitBreakerSamplingDuration,
+                BreakDuration = options.CircuitBreakerBreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                OnOpened = args =>
+                {
+                    Log.CircuitOpened(logger, Describe(args.Outcome), args.BreakDuration.TotalMilliseconds);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    Log.CircuitClosed(logger);
+                    return default;
+                },
+            });
+        }
 
         builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = options.AttemptTimeout });
     }

@@ -174,6 +174,7 @@ public class ImageServiceServiceCollectionExtensionsTests
         void Breaker(ImageServiceClientOptions o)
         {
             o.MaxRetryAttempts = 0;
+            o.CircuitBreakerEnabled = true;
             o.CircuitBreakerMinimumThroughput = 2;
             o.CircuitBreakerFailureRatio = 0.5;
         }

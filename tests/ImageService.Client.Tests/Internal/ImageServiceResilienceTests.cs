@@ -310,6 +310,7 @@ public class ImageServiceResilienceTests
         ImageServiceClient client = clients.Create(stub, o =>
         {
             o.MaxRetryAttempts = 0;
+            o.CircuitBreakerEnabled = true;
             o.CircuitBreakerMinimumThroughput = 2;
         });
 

@@ -118,6 +118,7 @@ public class TelemetryHandlerTests
         ImageServiceClient client = clients.Create(stub, o =>
         {
             o.MaxRetryAttempts = 0;
+            o.CircuitBreakerEnabled = true;
             o.CircuitBreakerMinimumThroughput = 2;
             o.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(5);
         }, factory);
