@@ -48,7 +48,7 @@ public class ImageServiceClient
     /// <param name="options">The options; validated here.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message names the option and its value.</exception>
     public ImageServiceClient(ImageServiceClientOptions options)
-        : this(options, ImageServiceHttpPipeline.CreateTransport())
+        : this(ValidatedOptions.Validate(options), ImageServiceHttpPipeline.CreateTransport())
     {
     }
 
@@ -56,19 +56,29 @@ public class ImageServiceClient
     /// Initializes a new instance of the <see cref="ImageServiceClient"/> class over an <see cref="HttpClient"/> built
     /// by <c>IHttpClientFactory</c> through <c>services.AddImageServiceClient</c> (which adds the handler chain).
     /// </summary>
-    /// <param name="httpClient">The HTTP client; its <see cref="HttpClient.BaseAddress"/> is set to the endpoint if missing.</param>
+    /// <param name="httpClient">The HTTP client. It is not changed: requests go to <see cref="ImageServiceClientOptions.Endpoint"/>, whatever its <see cref="HttpClient.BaseAddress"/>.</param>
     /// <param name="options">The options; validated here.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message names the option and its value.</exception>
     public ImageServiceClient(HttpClient httpClient, ImageServiceClientOptions options)
+        : this(httpClient, ValidatedOptions.Validate(options))
+    {
+    }
+
+    /// <summary>The standalone chain over a given transport (tests put a stub there).</summary>
+    internal ImageServiceClient(ImageServiceClientOptions options, HttpMessageHandler transport)
+        : this(ValidatedOptions.Validate(options), transport)
+    {
+    }
+
+    /// <summary>Over options validated once, by the caller's constructor or by <c>IOptionsMonitor</c>.</summary>
+    internal ImageServiceClient(HttpClient httpClient, ValidatedOptions validated)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        ArgumentNullException.ThrowIfNull(options);
-        ImageServiceClientOptionsValidator.ThrowIfInvalid(options);
+        ImageServiceClientOptions options = validated.Value;
         _options = options;
         _baseAddress = ImageServiceHttpPipeline.NormalizeEndpoint(options.Endpoint!);
-        httpClient.BaseAddress ??= _baseAddress;
         _http = httpClient;
-        _rest = new FacadeRestClient(httpClient);
+        _rest = new FacadeRestClient(httpClient, _baseAddress);
         _subscriptionId = options.SubscriptionId!;
         _resourceGroup = options.ResourceGroup!;
         _workspace = options.Workspace!;
@@ -77,9 +87,8 @@ public class ImageServiceClient
         _logger = (options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger(ImageServiceHttpPipeline.LoggerCategory);
     }
 
-    /// <summary>The standalone chain over a given transport (tests put a stub there).</summary>
-    internal ImageServiceClient(ImageServiceClientOptions options, HttpMessageHandler transport)
-        : this(CreateOwnedHttpClient(options, transport), options)
+    private ImageServiceClient(ValidatedOptions validated, HttpMessageHandler transport)
+        : this(CreateOwnedHttpClient(validated.Value, transport), validated)
     {
     }
 
@@ -388,16 +397,10 @@ public class ImageServiceClient
 
     private static HttpClient CreateOwnedHttpClient(ImageServiceClientOptions options, HttpMessageHandler transport)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ImageServiceClientOptionsValidator.ThrowIfInvalid(options);
         var shared = new ImageServiceHttpPipeline.Shared(options);
-        return new HttpClient(ImageServiceHttpPipeline.CreateStandalone(shared, transport), disposeHandler: true)
-        {
-            BaseAddress = ImageServiceHttpPipeline.NormalizeEndpoint(options.Endpoint!),
-
-            // The resilience pipeline owns timeouts (attempt and total); HttpClient's own 100 s default must not undercut them.
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        var httpClient = new HttpClient(ImageServiceHttpPipeline.CreateStandalone(transport, ImageServiceHttpPipeline.CreateHandlers(shared)), disposeHandler: true);
+        ImageServiceHttpPipeline.ConfigureHttpClient(httpClient, options);
+        return httpClient;
     }
 
     /// <summary>A page as the caller sees it: every item present, and a nextLink that can be followed (or none).</summary>

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.ComponentModel.DataAnnotations;
 using Azure.Core;
+using ImageService.Client.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace ImageService.Client;
@@ -63,22 +63,25 @@ public sealed class ImageServiceClientOptions
     /// <summary>Gets or sets the service endpoint, for example <c>https://westus.api.azureml.ms/</c>.</summary>
     /// <value>The default value is <see langword="null"/>; the option is required.</value>
     /// <remarks>Must be absolute and https, or http to a loopback host (an emulator). A trailing slash is added if missing.</remarks>
-    [Required(ErrorMessage = "ImageServiceClientOptions.Endpoint is required.")]
+    [RequiredOption]
     public Uri? Endpoint { get; set; }
 
     /// <summary>Gets or sets the Azure subscription id of the workspace.</summary>
     /// <value>The default value is <see langword="null"/>; the option is required.</value>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "ImageServiceClientOptions.SubscriptionId is required.")]
+    [RequiredOption]
+    [NotDotSegment]
     public string? SubscriptionId { get; set; }
 
     /// <summary>Gets or sets the resource group of the workspace.</summary>
     /// <value>The default value is <see langword="null"/>; the option is required.</value>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "ImageServiceClientOptions.ResourceGroup is required.")]
+    [RequiredOption]
+    [NotDotSegment]
     public string? ResourceGroup { get; set; }
 
     /// <summary>Gets or sets the workspace name.</summary>
     /// <value>The default value is <see langword="null"/>; the option is required.</value>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "ImageServiceClientOptions.Workspace is required.")]
+    [RequiredOption]
+    [NotDotSegment]
     public string? Workspace { get; set; }
 
     /// <summary>Gets or sets the credential that issues bearer tokens.</summary>
@@ -98,42 +101,61 @@ public sealed class ImageServiceClientOptions
 
     /// <summary>Gets or sets how many times a failed request is retried.</summary>
     /// <value>The default value is 3 (<see cref="DefaultMaxRetryAttempts"/>). Allowed: 0 to 10.</value>
+    [OptionRange(0, MaxRetryAttemptsLimit)]
     public int MaxRetryAttempts { get; set; } = DefaultMaxRetryAttempts;
 
     /// <summary>Gets or sets the base delay of the exponential back-off (with jitter) between retries.</summary>
     /// <value>The default value is 0.8 seconds (<see cref="DefaultBaseDelay"/>). Zero retries at once.</value>
+    [OptionRange("00:00:00", "1.00:00:00")]
     public TimeSpan BaseDelay { get; set; } = DefaultBaseDelay;
 
     /// <summary>Gets or sets the cap on a single retry delay, also applied to a server's <c>Retry-After</c> (on retries and between polls of a long-running operation).</summary>
     /// <value>The default value is 1 minute (<see cref="DefaultMaxDelay"/>).</value>
+    [OptionRange("00:00:00.001", "1.00:00:00")]
     public TimeSpan MaxDelay { get; set; } = DefaultMaxDelay;
 
     /// <summary>Gets or sets the timeout of one HTTP attempt.</summary>
     /// <value>The default value is 30 seconds (<see cref="DefaultAttemptTimeout"/>).</value>
+    [OptionRange("00:00:00.010", "1.00:00:00")] // Polly's timeouts start at 10 ms
     public TimeSpan AttemptTimeout { get; set; } = DefaultAttemptTimeout;
 
     /// <summary>Gets or sets the timeout of one HTTP call, all its attempts and retry delays included.</summary>
     /// <value>The default value is 100 seconds (<see cref="DefaultTotalRequestTimeout"/>).</value>
+    [OptionRange("00:00:00.010", "1.00:00:00")]
     public TimeSpan TotalRequestTimeout { get; set; } = DefaultTotalRequestTimeout;
 
-    /// <summary>Gets or sets the ratio of failures within <see cref="CircuitBreakerSamplingDuration"/> that opens the circuit.</summary>
+    /// <summary>
+    /// Gets or sets a value indicating whether calls go through a circuit breaker, which fails calls at once for
+    /// <see cref="CircuitBreakerBreakDuration"/> after too many failures (the <c>CircuitBreaker*</c> options). Off by
+    /// default, as in the Azure SDKs: each call is bounded by its own retries and timeouts. Turn it on to shed load
+    /// from a service that is failing, for example under a high call rate.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool CircuitBreakerEnabled { get; set; }
+
+    /// <summary>Gets or sets the ratio of failures within <see cref="CircuitBreakerSamplingDuration"/> that opens the circuit (with <see cref="CircuitBreakerEnabled"/>).</summary>
     /// <value>The default value is 0.5 (<see cref="DefaultCircuitBreakerFailureRatio"/>). Allowed: above 0, up to 1.</value>
+    [OptionRange(0d, 1d, MinimumIsExclusive = true)]
     public double CircuitBreakerFailureRatio { get; set; } = DefaultCircuitBreakerFailureRatio;
 
-    /// <summary>Gets or sets the minimum number of requests in a sampling window before the circuit can open.</summary>
+    /// <summary>Gets or sets the minimum number of requests in a sampling window before the circuit can open (with <see cref="CircuitBreakerEnabled"/>).</summary>
     /// <value>The default value is 20 (<see cref="DefaultCircuitBreakerMinimumThroughput"/>). Allowed: 2 or more.</value>
+    [OptionRange(2)] // Polly's minimum
     public int CircuitBreakerMinimumThroughput { get; set; } = DefaultCircuitBreakerMinimumThroughput;
 
-    /// <summary>Gets or sets the sampling window of the circuit breaker.</summary>
+    /// <summary>Gets or sets the sampling window of the circuit breaker (with <see cref="CircuitBreakerEnabled"/>).</summary>
     /// <value>The default value is 60 seconds (<see cref="DefaultCircuitBreakerSamplingDuration"/>); at least twice <see cref="AttemptTimeout"/>.</value>
+    [OptionRange("00:00:00.500", "1.00:00:00")] // Polly's circuit-breaker windows start at 0.5 s
     public TimeSpan CircuitBreakerSamplingDuration { get; set; } = DefaultCircuitBreakerSamplingDuration;
 
-    /// <summary>Gets or sets how long the circuit stays open before a trial request.</summary>
+    /// <summary>Gets or sets how long the circuit stays open before a trial request (with <see cref="CircuitBreakerEnabled"/>).</summary>
     /// <value>The default value is 5 seconds (<see cref="DefaultCircuitBreakerBreakDuration"/>).</value>
+    [OptionRange("00:00:00.500", "1.00:00:00")]
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = DefaultCircuitBreakerBreakDuration;
 
     /// <summary>Gets or sets the interval between polls of a long-running operation when the service sends no <c>Retry-After</c>.</summary>
     /// <value>The default value is 5 seconds (<see cref="DefaultPollingInterval"/>).</value>
+    [OptionRange("00:00:00.001", "1.00:00:00")]
     public TimeSpan PollingInterval { get; set; } = DefaultPollingInterval;
 
     /// <summary>
@@ -143,6 +165,7 @@ public sealed class ImageServiceClientOptions
     /// <see cref="PollingInterval"/> you set (used when the service sends no <c>Retry-After</c>) is not raised.
     /// </summary>
     /// <value>The default value is 1 second (<see cref="DefaultMinimumPollingInterval"/>). Allowed: 0 (no floor) to 1 day.</value>
+    [OptionRange("00:00:00", "1.00:00:00")]
     public TimeSpan MinimumPollingInterval { get; set; } = DefaultMinimumPollingInterval;
 
     /// <summary>
@@ -150,6 +173,7 @@ public sealed class ImageServiceClientOptions
     /// per-request timeouts.
     /// </summary>
     /// <value>The default value is 30 minutes (<see cref="DefaultOperationTimeout"/>).</value>
+    [OptionRange("00:00:00.001", "1.00:00:00")]
     public TimeSpan OperationTimeout { get; set; } = DefaultOperationTimeout;
 
     /// <summary>
@@ -157,6 +181,7 @@ public sealed class ImageServiceClientOptions
     /// call's timeouts before it is deserialized, so this also bounds the memory one response takes.
     /// </summary>
     /// <value>The default value is 16 MiB (<see cref="DefaultMaxResponseBytes"/>). Allowed: 1 byte to 2 GiB.</value>
+    [OptionRange(1L, 2L * 1024 * 1024 * 1024, MaximumNote = "(2 GiB)")] // a body is held in one array while it is deserialized
     public long MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
 
     /// <summary>Gets or sets the clock used for retry delays, timeouts, token expiry and polling.</summary>

@@ -83,8 +83,8 @@ public static class Clients
     internal static ImageServiceClient CreateLayered(HttpMessageHandler transport, Uri endpoint, ILoggerFactory logging, params ImageServiceHttpPipeline.Stage[] stages)
     {
         ImageServiceClientOptions options = Options(endpoint, new CountingCredential(), logging);
-        HttpMessageHandler inner = ImageServiceHttpPipeline.CreateStandalone(new ImageServiceHttpPipeline.Shared(options), transport, stages);
-        var http = new HttpClient(inner) { BaseAddress = ImageServiceHttpPipeline.NormalizeEndpoint(endpoint), Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(ImageServiceHttpPipeline.CreateStandalone(transport, ImageServiceHttpPipeline.CreateHandlers(new ImageServiceHttpPipeline.Shared(options), stages)));
+        ImageServiceHttpPipeline.ConfigureHttpClient(http, options);
         return new ImageServiceClient(http, options);
     }
 

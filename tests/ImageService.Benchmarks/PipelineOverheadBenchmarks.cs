@@ -39,7 +39,7 @@ public class PipelineOverheadBenchmarks
         _floor = new FloorClient(s_endpoint, new InMemoryTransport());
         _generated = new ImageServiceRestClient(new HttpClient(new InMemoryTransport()) { BaseAddress = s_endpoint, Timeout = Timeout.InfiniteTimeSpan });
         _facade = Build();
-        _telemetry = Build(Stage.ClientRequestId, Stage.Telemetry);
+        _telemetry = Build(Stage.Telemetry);
         _resilience = Build(Stage.Resilience);
         _auth = Build(Stage.Authentication);
         _sizeLimit = Build(Stage.ResponseSizeLimit);

@@ -1,4 +1,7 @@
 using System;
+using System.Net;
+using System.Threading.Tasks;
+using ImageService.Client.Internal;
 using ImageService.Client.Tests.TestSupport;
 using Microsoft.Extensions.Options;
 
@@ -51,16 +54,68 @@ public class ImageServiceClientOptionsTests
     }
 
     [Fact]
-    public void Constructor_HttpLoopbackEndpoint_IsAccepted()
+    public async Task Constructor_HttpLoopbackEndpoint_IsAcceptedAndCalled()
     {
         var clients = new TestClients();
+        var stub = clients.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson()));
+        ImageServiceClient client = clients.Create(stub, o => o.Endpoint = new Uri("http://localhost:5000"));
 
-        _ = new ImageServiceClient(clients.Options(o => o.Endpoint = new Uri("http://localhost:5000")));
+        await client.GetImageAsync("img:1");
+
+        Assert.Equal("http://localhost:5000" + TestClients.Workspace + "/images/img%3A1", Assert.Single(stub.Requests).Uri.GetLeftPart(UriPartial.Path));
     }
 
     [Fact]
-    public void Constructor_ValidOptions_DoesNotThrow()
+    public void Validate_EveryRangeAtItsBounds_Succeeds()
     {
-        _ = new ImageServiceClient(new TestClients().Options());
+        ImageServiceClientOptions options = new TestClients().Options(o =>
+        {
+            o.MaxRetryAttempts = ImageServiceClientOptions.MaxRetryAttemptsLimit;
+            o.BaseDelay = TimeSpan.Zero;
+            o.MaxDelay = TimeSpan.FromMilliseconds(1);
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(10);
+            o.TotalRequestTimeout = TimeSpan.FromDays(1);
+            o.CircuitBreakerFailureRatio = 1;
+            o.CircuitBreakerMinimumThroughput = 2;
+            o.CircuitBreakerSamplingDuration = TimeSpan.FromDays(1);
+            o.CircuitBreakerBreakDuration = TimeSpan.FromMilliseconds(500);
+            o.PollingInterval = TimeSpan.FromMilliseconds(1);
+            o.MinimumPollingInterval = TimeSpan.Zero;
+            o.OperationTimeout = TimeSpan.FromDays(1);
+            o.MaxResponseBytes = 2L * 1024 * 1024 * 1024;
+        });
+
+        ValidateOptionsResult result = new ImageServiceClientOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData("CircuitBreakerFailureRatio", "ImageServiceClientOptions.CircuitBreakerFailureRatio (0) must be greater than 0 and at most 1.")]
+    [InlineData("CircuitBreakerFailureRatioNaN", "ImageServiceClientOptions.CircuitBreakerFailureRatio (NaN) must be greater than 0 and at most 1.")]
+    [InlineData("CircuitBreakerMinimumThroughput", "ImageServiceClientOptions.CircuitBreakerMinimumThroughput (1) must be at least 2.")]
+    [InlineData("AttemptTimeout", "ImageServiceClientOptions.AttemptTimeout (00:00:00.0090000) must be between 00:00:00.0100000 and 1.00:00:00.")]
+    [InlineData("OperationTimeout", "ImageServiceClientOptions.OperationTimeout (1.00:00:00.0010000) must be between 00:00:00.0010000 and 1.00:00:00.")]
+    [InlineData("ResourceGroup", "ImageServiceClientOptions.ResourceGroup is required.")]
+    [InlineData("SamplingDuration", "ImageServiceClientOptions.CircuitBreakerSamplingDuration (00:00:59) must be at least twice AttemptTimeout (00:00:30).")]
+    public void Validate_JustPastABound_FailsNamingOptionAndValue(string which, string expected)
+    {
+        ImageServiceClientOptions options = new TestClients().Options(o =>
+        {
+            switch (which)
+            {
+                case "CircuitBreakerFailureRatio": o.CircuitBreakerFailureRatio = 0; break;
+                case "CircuitBreakerFailureRatioNaN": o.CircuitBreakerFailureRatio = double.NaN; break;
+                case "CircuitBreakerMinimumThroughput": o.CircuitBreakerMinimumThroughput = 1; break;
+                case "AttemptTimeout": o.AttemptTimeout = TimeSpan.FromMilliseconds(9); break;
+                case "OperationTimeout": o.OperationTimeout = TimeSpan.FromDays(1) + TimeSpan.FromMilliseconds(1); break;
+                case "ResourceGroup": o.ResourceGroup = " "; break;
+                case "SamplingDuration": o.CircuitBreakerSamplingDuration = TimeSpan.FromSeconds(59); break;
+            }
+        });
+
+        ValidateOptionsResult result = new ImageServiceClientOptionsValidator().Validate(null, options);
+
+        Assert.Equal(expected, Assert.Single(result.Failures!));
     }
 }

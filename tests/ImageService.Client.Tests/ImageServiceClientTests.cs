@@ -27,6 +27,20 @@ public class ImageServiceClientTests
         Assert.Equal(TestClients.Workspace + "/images/img%3A1", stub.Requests[0].Uri.AbsolutePath);
     }
 
+    [Fact]
+    public async Task Constructor_HttpClientWithoutBaseAddress_SendsToTheEndpointAndLeavesTheHttpClientAsItIs()
+    {
+        var clients = new TestClients();
+        var stub = clients.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson()));
+        using var http = new HttpClient(stub);
+        var client = new ImageServiceClient(http, clients.Options());
+
+        await client.GetImageAsync("img:1");
+
+        Assert.Null(http.BaseAddress);
+        Assert.Equal(TestClients.Endpoint.TrimEnd('/') + TestClients.Workspace + "/images/img%3A1", Assert.Single(stub.Requests).Uri.GetLeftPart(UriPartial.Path));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

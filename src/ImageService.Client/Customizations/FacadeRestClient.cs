@@ -1,6 +1,7 @@
 // CUSTOM: the generated client as the facade uses it. ReadObjectResponseAsync is the generated client's protected
 // virtual hook for reading a body; overriding it sends every generated call's body through the same reader as the
 // nextLink pages (ResponseReader), so there is one place that decides how a body is read and what its failures are.
+using System;
 using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
@@ -9,13 +10,11 @@ using ImageService.Client.Internal;
 
 namespace ImageService.Client;
 
-/// <summary>The generated client, reading every response body through <see cref="ResponseReader"/>.</summary>
+/// <summary>The generated client, sending to the options' endpoint and reading every response body through <see cref="ResponseReader"/>.</summary>
 internal sealed class FacadeRestClient : ImageServiceRestClient
 {
-    public FacadeRestClient(HttpClient httpClient)
-        : base(httpClient)
-    {
-    }
+    public FacadeRestClient(HttpClient httpClient, Uri endpoint)
+        : base(httpClient) => Endpoint = endpoint;
 
     protected override async Task<ObjectResponseResult<T>> ReadObjectResponseAsync<T>(HttpResponseMessage response, IReadOnlyDictionary<string, IEnumerable<string>> headers, CancellationToken cancellationToken) =>
         new((await ResponseReader.ReadAsync<T>(response, headers, cancellationToken).ConfigureAwait(false))!, string.Empty);

@@ -80,6 +80,8 @@ internal sealed class ImageServiceClientFactory : IImageServiceClientFactory
                 : $"No ImageServiceClient is registered under the name '{name}' (registered: {registered}). Register it with services.AddImageServiceClient(\"{name}\", ...).");
         }
 
-        return new ImageServiceClient(_httpClientFactory.CreateClient(ImageServiceClientRegistrations.HttpClientName(name)), _options.Get(name));
+        return new ImageServiceClient(
+            _httpClientFactory.CreateClient(ImageServiceClientRegistrations.HttpClientName(name)),
+            ValidatedOptions.FromOptionsMonitor(_options.Get(name)));
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Net.Http;
-using System.Threading;
 using ImageService.Client;
 using ImageService.Client.DependencyInjection;
 using ImageService.Client.Internal;
@@ -90,22 +89,8 @@ public static class ImageServiceServiceCollectionExtensions
 
         IHttpClientBuilder builder = services.AddHttpClient(ImageServiceClientRegistrations.HttpClientName(name));
         builder.ConfigureHttpClient((provider, httpClient) =>
-        {
-            ImageServiceClientOptions current = provider.GetRequiredService<IOptionsMonitor<ImageServiceClientOptions>>().Get(name);
-            if (current.Endpoint is { IsAbsoluteUri: true } endpoint)
-            {
-                httpClient.BaseAddress = ImageServiceHttpPipeline.NormalizeEndpoint(endpoint);
-            }
-
-            // The resilience pipeline owns timeouts (attempt and total); HttpClient's own 100 s default must not undercut them.
-            httpClient.Timeout = Timeout.InfiniteTimeSpan;
-        });
-
-        foreach (ImageServiceHttpPipeline.Stage stage in ImageServiceHttpPipeline.Stages)
-        {
-            builder.AddHttpMessageHandler(provider =>
-                ImageServiceHttpPipeline.CreateHandler(stage, provider.GetRequiredService<ImageServiceClientStates>().Get(name)));
-        }
+            ImageServiceHttpPipeline.ConfigureHttpClient(httpClient, provider.GetRequiredService<IOptionsMonitor<ImageServiceClientOptions>>().Get(name)));
+        ImageServiceHttpPipeline.AddTo(builder, provider => provider.GetRequiredService<ImageServiceClientStates>().Get(name));
 
         // IHttpClientFactory's default logging handlers put every request header, Authorization included, into the
         // structured state of their Trace records (RedactLoggedHeaders only masks the formatted text), where a structured

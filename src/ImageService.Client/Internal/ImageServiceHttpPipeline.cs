@@ -1,6 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
+using System.Threading;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,9 +13,16 @@ using Polly;
 namespace ImageService.Client.Internal;
 
 /// <summary>
-/// The handler chain, defined once for both construction paths, outermost first: the DI path adds each stage with
-/// <c>AddHttpMessageHandler</c>, the standalone path chains them over its own transport. Both build every stage with
-/// <see cref="CreateHandler"/> from the state of one client registration (<see cref="Shared"/>).
+/// The one definition of the request path. Every request passes, outermost first, the stages of <see cref="Stages"/>:
+/// <list type="number">
+/// <item><see cref="Stage.Telemetry"/>: stamps <c>x-ms-client-request-id</c> and <c>User-Agent</c>, logs and measures the call (all its retries);</item>
+/// <item><see cref="Stage.Resilience"/>: total timeout, retry, circuit breaker, attempt timeout (<see cref="ImageServiceResilience"/>);</item>
+/// <item><see cref="Stage.Authentication"/>: the bearer token, for the allowed origins only, and the claims challenge;</item>
+/// <item><see cref="Stage.ResponseSizeLimit"/>: reads each attempt's body into memory, at most <c>MaxResponseBytes</c>;</item>
+/// </list>
+/// then the transport (<see cref="CreateTransport"/>). Both construction paths take the chain from
+/// <see cref="CreateHandlers"/>: dependency injection hands it to <c>IHttpClientFactory</c> (<see cref="AddTo"/>), the
+/// standalone client links it over its own transport (<see cref="CreateStandalone"/>); neither builds it another way.
 /// </summary>
 internal static class ImageServiceHttpPipeline
 {
@@ -21,15 +32,14 @@ internal static class ImageServiceHttpPipeline
 
     public enum Stage
     {
-        ClientRequestId,
         Telemetry,
         Resilience,
         Authentication,
         ResponseSizeLimit,
     }
 
-    public static IReadOnlyList<Stage> Stages { get; } =
-        [Stage.ClientRequestId, Stage.Telemetry, Stage.Resilience, Stage.Authentication, Stage.ResponseSizeLimit];
+    /// <summary>The stages of the chain, outermost first.</summary>
+    public static IReadOnlyList<Stage> Stages { get; } = [Stage.Telemetry, Stage.Resilience, Stage.Authentication, Stage.ResponseSizeLimit];
 
     /// <summary>
     /// The state of one client registration (one name, through dependency injection) that outlives the handlers
@@ -61,32 +71,39 @@ internal static class ImageServiceHttpPipeline
         public ResiliencePipeline<HttpResponseMessage> Resilience { get; }
     }
 
-    public static DelegatingHandler CreateHandler(Stage stage, Shared shared) => stage switch
-    {
-        Stage.ClientRequestId => new ClientRequestIdHandler(),
-        Stage.Telemetry => new TelemetryHandler(shared.Logger, shared.TimeProvider),
-        Stage.Resilience => new ResilienceHandler(shared.Resilience),
-        Stage.Authentication => new BearerTokenHandler(shared.Tokens, shared.Origins, shared.Logger),
-        Stage.ResponseSizeLimit => new ResponseSizeLimitHandler(shared.Options.MaxResponseBytes),
-        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "Unknown stage."),
-    };
+    /// <summary>
+    /// The handlers of one chain for one registration, outermost first: every stage, or only <paramref name="stages"/>
+    /// (a filter of <see cref="Stages"/>, kept in the order given) when the benchmarks measure one layer at a time.
+    /// </summary>
+    public static List<DelegatingHandler> CreateHandlers(Shared shared, IEnumerable<Stage>? stages = null) =>
+        [.. (stages ?? Stages).Select(stage => CreateHandler(stage, shared))];
 
     /// <summary>
-    /// The standalone chain over <paramref name="transport"/>: every stage, or only <paramref name="stages"/> (in the
-    /// order given, outermost first) when the benchmarks measure one layer at a time.
+    /// Adds the chain to an <c>IHttpClientFactory</c> client. The handlers go in first, so a handler the application
+    /// adds on the returned builder (<c>AddHttpMessageHandler</c>) sits inside the chain, next to the transport.
     /// </summary>
-    public static HttpMessageHandler CreateStandalone(Shared shared, HttpMessageHandler transport, IReadOnlyList<Stage>? stages = null)
-    {
-        stages ??= Stages;
-        HttpMessageHandler inner = transport;
-        for (int i = stages.Count - 1; i >= 0; i--)
+    public static void AddTo(IHttpClientBuilder builder, Func<IServiceProvider, Shared> shared) =>
+        builder.ConfigureAdditionalHttpMessageHandlers((handlers, provider) =>
         {
-            DelegatingHandler handler = CreateHandler(stages[i], shared);
-            handler.InnerHandler = inner;
-            inner = handler;
-        }
+            foreach (DelegatingHandler handler in CreateHandlers(shared(provider)))
+            {
+                handlers.Add(handler);
+            }
+        });
 
-        return inner;
+    /// <summary>The chain over <paramref name="transport"/>, linked by <c>IHttpClientFactory</c>'s own helper.</summary>
+    public static HttpMessageHandler CreateStandalone(HttpMessageHandler transport, IEnumerable<DelegatingHandler> handlers) =>
+        StandaloneChain.Link(transport, handlers);
+
+    /// <summary>
+    /// The set-up of every <see cref="HttpClient"/> the SDK's chain runs in, on both paths: the endpoint as base
+    /// address, and no HttpClient timeout, since the resilience pipeline owns the timeouts (attempt and total) and
+    /// HttpClient's own 100 s default must not undercut them.
+    /// </summary>
+    public static void ConfigureHttpClient(HttpClient httpClient, ImageServiceClientOptions options)
+    {
+        httpClient.BaseAddress = NormalizeEndpoint(options.Endpoint!);
+        httpClient.Timeout = Timeout.InfiniteTimeSpan;
     }
 
     public static SocketsHttpHandler CreateTransport() => new()
@@ -98,4 +115,36 @@ internal static class ImageServiceHttpPipeline
 
     public static Uri NormalizeEndpoint(Uri endpoint) =>
         endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
+
+    private static DelegatingHandler CreateHandler(Stage stage, Shared shared) => stage switch
+    {
+        Stage.Telemetry => new TelemetryHandler(shared.Logger, shared.TimeProvider),
+        Stage.Resilience => new ResilienceHandler(request =>
+        {
+            CallBudget.Start(request, shared.TimeProvider);
+            return shared.Resilience;
+        }),
+        Stage.Authentication => new BearerTokenHandler(shared.Tokens, shared.Origins, shared.Logger),
+        Stage.ResponseSizeLimit => new ResponseSizeLimitHandler(shared.Options.MaxResponseBytes),
+        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "Unknown stage."),
+    };
+
+    /// <summary>Only a door to <see cref="HttpMessageHandlerBuilder.CreateHandlerPipeline"/>, which is protected.</summary>
+    private sealed class StandaloneChain : HttpMessageHandlerBuilder
+    {
+        private StandaloneChain()
+        {
+        }
+
+        public override string? Name { get; set; }
+
+        public override HttpMessageHandler PrimaryHandler { get; set; } = null!;
+
+        public override IList<DelegatingHandler> AdditionalHandlers { get; } = [];
+
+        public static HttpMessageHandler Link(HttpMessageHandler transport, IEnumerable<DelegatingHandler> handlers) =>
+            CreateHandlerPipeline(transport, [.. handlers]);
+
+        public override HttpMessageHandler Build() => CreateHandlerPipeline(PrimaryHandler, AdditionalHandlers);
+    }
 }

@@ -18,7 +18,8 @@ namespace ImageService.Client.Internal;
 /// <summary>
 /// The one definition of the resilience pipeline, built once per client registration (so each named client has its own
 /// circuit breaker) and run by <c>new ResilienceHandler(pipeline)</c> on both the DI and the standalone path: total
-/// timeout, then retry, then circuit breaker, then attempt timeout.
+/// timeout, then retry, then circuit breaker (only with <see cref="ImageServiceClientOptions.CircuitBreakerEnabled"/>),
+/// then attempt timeout.
 /// </summary>
 /// <remarks>
 /// The SDK records its retries itself (log event 4 and the <c>imageservice.client.request.retries</c> counter, with the
@@ -50,11 +51,13 @@ internal static class ImageServiceResilience
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
                 ShouldRetryAfterHeader = false, // the delay generator below reads x-ms-retry-after-ms and Retry-After itself
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)
+                    && (args.AttemptNumber >= options.MaxRetryAttempts || FitsInBudget(args.Outcome, args.Context, options, timeProvider))),
                 DelayGenerator = args => ValueTask.FromResult(GetServerDelay(args.Outcome.Result, options.MaxDelay, timeProvider)),
                 OnRetry = args =>
                 {
                     HttpRequestMessage? request = args.Context.GetRequestMessage();
+                    RequestContext.RecordRetry(request, args.AttemptNumber);
                     string method = request?.Method.Method ?? string.Empty;
                     ImageServiceDiagnostics.Retries.Add(1, new System.Collections.Generic.KeyValuePair<string, object?>("http.request.method", method));
                     Log.Retrying(logger, method, UrlRedactor.Redact(request?.RequestUri), args.AttemptNumber + 1, Describe(args.Outcome), args.RetryDelay.TotalMilliseconds);
@@ -63,25 +66,28 @@ internal static class ImageServiceResilience
             });
         }
 
-        builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        if (options.CircuitBreakerEnabled)
         {
-            Name = "CircuitBreaker",
-            FailureRatio = options.CircuitBreakerFailureRatio,
-            MinimumThroughput = options.CircuitBreakerMinimumThroughput,
-            SamplingDuration = options.CircuitBreakerSamplingDuration,
-            BreakDuration = options.CircuitBreakerBreakDuration,
-            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
-            OnOpened = args =>
+            builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
-                Log.CircuitOpened(logger, Describe(args.Outcome), args.BreakDuration.TotalMilliseconds);
-                return default;
-            },
-            OnClosed = _ =>
-            {
-                Log.CircuitClosed(logger);
-                return default;
-            },
-        });
+                Name = "CircuitBreaker",
+                FailureRatio = options.CircuitBreakerFailureRatio,
+                MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+                SamplingDuration = options.CircuitBreakerSamplingDuration,
+                BreakDuration = options.CircuitBreakerBreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                OnOpened = args =>
+                {
+                    Log.CircuitOpened(logger, Describe(args.Outcome), args.BreakDuration.TotalMilliseconds);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    Log.CircuitClosed(logger);
+                    return default;
+                },
+            });
+        }
 
         builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = options.AttemptTimeout });
     }
@@ -141,6 +147,32 @@ internal static class ImageServiceResilience
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether the delay the server asked for before a retry (capped as <see cref="GetServerDelay"/> caps it) fits in
+    /// what is left of the call's total budget. A retry that does not fit would sleep into the budget and then fail as
+    /// a timeout, hiding the server's answer: the call gives up at once instead, with that answer and why.
+    /// </summary>
+    /// <remarks>Asked only when a retry is left: the last attempt's answer surfaces as it is.</remarks>
+    /// <exception cref="ImageServiceException">The delay does not fit; the response is disposed.</exception>
+    internal static bool FitsInBudget(Outcome<HttpResponseMessage> outcome, ResilienceContext context, ImageServiceClientOptions options, TimeProvider timeProvider)
+    {
+        if (outcome.Result is not { } response
+            || GetServerDelay(response, options.MaxDelay, timeProvider) is not { } delay
+            || CallBudget.Remaining(context.GetRequestMessage(), options.TotalRequestTimeout, timeProvider) is not { } remaining
+            || delay <= remaining)
+        {
+            return true;
+        }
+
+        int status = (int)response.StatusCode;
+        response.Dispose();
+        throw new ImageServiceException(
+            status,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"The image service answered {status} and asked to wait {delay} before a retry, longer than the {(remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining)} left of ImageServiceClientOptions.TotalRequestTimeout ({options.TotalRequestTimeout}); the call gave up without waiting. Try again later, or raise TotalRequestTimeout."));
     }
 
     /// <summary>The server's requested delay (<see cref="RetryAfter"/>), capped at <paramref name="maxDelay"/>; null to use the back-off.</summary>

@@ -1,31 +1,39 @@
 using System;
 using System.Net.Http;
-using System.Runtime.CompilerServices;
+using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Threading;
+using ImageService.Client.Diagnostics;
 
 namespace ImageService.Client.Internal;
 
 /// <summary>
-/// Per-call state. A facade call opens a scope with one <c>x-ms-client-request-id</c>; every HTTP request of that call
-/// (and every retry of each request, since the id is stamped outside the retry handler) carries it.
+/// What a request carries about its call. The request id travels one way below the facade: in the request's own
+/// <c>x-ms-client-request-id</c> header, stamped once per request outside the retry handler (so every retry reuses it)
+/// and read back from there by the handlers that log it. The attempt count is kept by the retry strategy, where
+/// attempts happen (<see cref="RecordRetry"/>).
 /// </summary>
 internal static class RequestContext
 {
     public const string ClientRequestIdHeader = "x-ms-client-request-id";
 
-    public static readonly HttpRequestOptionsKey<string> ClientRequestIdKey = new("ImageService.ClientRequestId");
+    internal static readonly string UserAgent = BuildUserAgent();
 
-    public static readonly HttpRequestOptionsKey<StrongBox<int>> AttemptKey = new("ImageService.Attempt");
+    private static readonly HttpRequestOptionsKey<int> s_attemptsKey = new("ImageService.Attempts");
 
+    // The facade call's id, from the facade into the requests it makes. An AsyncLocal because the generated client's
+    // methods take no per-call value, and one facade call can make several requests (an operation's result fetch, its
+    // build-log lookup) that must share the id; a request sent by other code gets a new id of its own.
     private static readonly AsyncLocal<string?> s_currentId = new();
 
     public static string? CurrentClientRequestId => s_currentId.Value;
 
     /// <summary>
     /// A new id in version-4 GUID form. The bytes come from <see cref="Random.Shared"/>, not the OS's secure generator
-    /// that <see cref="Guid.NewGuid"/> asks on every call (a system call, about 0.5 µs per request here): an id must be
-    /// unique, not secret, and 122 random bits from a per-thread generator seeded by the OS are unique enough, as they
-    /// are for the W3C trace ids <c>System.Diagnostics.Activity</c> makes.
+    /// that <see cref="Guid.NewGuid"/> asks on every call (a system call per request): an id must be unique, not
+    /// secret, and 122 random bits from a per-thread generator seeded by the OS are unique enough, as they are for the
+    /// W3C trace ids <c>System.Diagnostics.Activity</c> makes.
     /// </summary>
     public static string NewClientRequestId()
     {
@@ -43,22 +51,46 @@ internal static class RequestContext
         return new Scope(previous);
     }
 
-    public static int IncrementAttempt(HttpRequestMessage request)
+    /// <summary>Stamps the request id (the facade call's, else a new one) and the SDK's <c>User-Agent</c>; returns the id.</summary>
+    public static string Stamp(HttpRequestMessage request)
     {
-        if (!request.Options.TryGetValue(AttemptKey, out StrongBox<int>? box))
-        {
-            box = new StrongBox<int>(0);
-            request.Options.Set(AttemptKey, box);
-        }
-
-        return Interlocked.Increment(ref box.Value);
+        string id = s_currentId.Value ?? NewClientRequestId();
+        HttpRequestHeaders headers = request.Headers;
+        headers.Remove(ClientRequestIdHeader);
+        headers.TryAddWithoutValidation(ClientRequestIdHeader, id);
+        headers.Remove("User-Agent");
+        headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        return id;
     }
 
-    public static int GetAttempts(HttpRequestMessage request) =>
-        request.Options.TryGetValue(AttemptKey, out StrongBox<int>? box) ? Volatile.Read(ref box.Value) : 0;
-
+    /// <summary>The id <see cref="Stamp"/> put on the request (empty if none).</summary>
     public static string GetClientRequestId(HttpRequestMessage request) =>
-        request.Options.TryGetValue(ClientRequestIdKey, out string? id) ? id : string.Empty;
+        request.Headers.NonValidated.TryGetValues(ClientRequestIdHeader, out HeaderStringValues values) ? values.ToString() : string.Empty;
+
+    /// <summary>Called by the retry strategy before retry number <paramref name="retry"/> (0 for the first retry).</summary>
+    public static void RecordRetry(HttpRequestMessage? request, int retry) => request?.Options.Set(s_attemptsKey, retry + 2);
+
+    /// <summary>How many attempts the request has had: one, plus one per retry.</summary>
+    public static int GetAttempts(HttpRequestMessage request) =>
+        request.Options.TryGetValue(s_attemptsKey, out int attempts) ? attempts : 1;
+
+    private static string BuildUserAgent()
+    {
+        string version = ImageServiceDiagnostics.Version;
+        string comment = Sanitize($"{RuntimeInformation.FrameworkDescription}; {RuntimeInformation.OSDescription}");
+        return $"ImageService.Client/{Sanitize(version)} ({comment})";
+    }
+
+    private static string Sanitize(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            builder.Append(c is >= ' ' and <= '~' and not '(' and not ')' ? c : ' ');
+        }
+
+        return builder.ToString().Trim();
+    }
 
     public readonly struct Scope : IDisposable
     {

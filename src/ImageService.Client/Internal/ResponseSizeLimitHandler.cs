@@ -27,7 +27,6 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        RequestContext.IncrementAttempt(request);
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         try
         {

@@ -10,7 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace ImageService.Client.Internal;
 
 /// <summary>
-/// Logs and measures each HTTP call (all its retries included): method, redacted path, status, attempts, duration. A
+/// Outermost handler: stamps the request id and <c>User-Agent</c> (<see cref="RequestContext.Stamp"/>) once per request,
+/// outside the retry handler, so every retry reuses the id. Then logs and measures each HTTP call (all its retries
+/// included): method, redacted path, status, attempts (<see cref="RequestContext.GetAttempts"/>), duration. A
 /// call is logged at Debug (a facade call can make several, and a default host logs at Information); a call that ends in
 /// an error the caller did not ask about (a status the client retries, after the retries ran out, or a refused
 /// credential) or in an exception is logged at Warning. Retries themselves are logged by the retry strategy.
@@ -34,7 +36,7 @@ internal sealed class TelemetryHandler : DelegatingHandler
         // only; a default host (Information) redacts nothing unless a call ends in a warning.
         bool debug = _logger.IsEnabled(LogLevel.Debug);
         string? path = debug ? UrlRedactor.Redact(request.RequestUri) : null;
-        string id = RequestContext.GetClientRequestId(request);
+        string id = RequestContext.Stamp(request);
         long start = _timeProvider.GetTimestamp();
         if (debug)
         {
@@ -80,5 +82,5 @@ internal sealed class TelemetryHandler : DelegatingHandler
     /// <summary>401, 403, and what the retry strategy treats as transient (408, 429, 5xx): statuses that mean trouble, not an answer.</summary>
     internal static bool IsError(int status) => status is 401 or 403 or 408 or 429 or >= 500;
 
-    private static int Attempts(HttpRequestMessage request) => Math.Max(1, RequestContext.GetAttempts(request));
+    private static int Attempts(HttpRequestMessage request) => RequestContext.GetAttempts(request);
 }

@@ -174,6 +174,7 @@ public class ImageServiceServiceCollectionExtensionsTests
         void Breaker(ImageServiceClientOptions o)
         {
             o.MaxRetryAttempts = 0;
+            o.CircuitBreakerEnabled = true;
             o.CircuitBreakerMinimumThroughput = 2;
             o.CircuitBreakerFailureRatio = 0.5;
         }
@@ -282,5 +283,54 @@ public class ImageServiceServiceCollectionExtensionsTests
 
         Assert.Equal(2, provider.GetRequiredService<IOptionsMonitor<ImageServiceClientOptions>>().Get("staging").MaxRetryAttempts);
         Assert.StartsWith("https://staging.example.test/modelmanagement/v1.0/subscriptions/sub-s/resourceGroups/rg-s/", Assert.Single(stub.Requests).Uri.AbsoluteUri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddImageServiceClient_HandlerAddedOnTheReturnedBuilder_RunsInsideTheChainOncePerAttempt()
+    {
+        var clients = new TestClients();
+        var stub = clients.Stub((_, i) => i == 0 ? TestHandlerStub.Status(HttpStatusCode.ServiceUnavailable) : TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson()));
+        var probe = new ProbeHandler();
+        var services = new ServiceCollection();
+        services.AddImageServiceClient(clients.Apply).AddHttpMessageHandler(() => probe).ConfigurePrimaryHttpMessageHandler(() => stub);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredService<ImageServiceClient>().GetImageAsync("img:1");
+
+        // Inside the telemetry stage (the id is stamped), the resilience stage (it sees each attempt) and the
+        // authentication stage (the token is set): between the SDK's chain and the transport, as before.
+        Assert.Equal(2, probe.Seen.Count);
+        Assert.All(probe.Seen, seen => Assert.Equal((stub.Requests[0].Header("x-ms-client-request-id"), "Bearer token-1"), seen));
+    }
+
+    [Fact]
+    public async Task Resolve_AfterStart_DoesNotValidateTheSameOptionsInstanceAgain()
+    {
+        var clients = new TestClients();
+        var stub = clients.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson()));
+        using ServiceProvider provider = Build(clients, stub);
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        ImageServiceClientOptions validated = provider.GetRequiredService<IOptionsMonitor<ImageServiceClientOptions>>().Get(Options.DefaultName);
+
+        // The monitor validated this instance when it created it; a transient resolution only wraps it. (A change that
+        // would fail validation is seen here only because the test edits the cached instance behind the monitor's back.)
+        validated.PollingInterval = TimeSpan.Zero;
+        ImageServiceClient client = provider.GetRequiredService<ImageServiceClient>();
+        await client.GetImageAsync("img:1");
+
+        Assert.Single(stub.Requests);
+    }
+
+    private sealed class ProbeHandler : DelegatingHandler
+    {
+        public List<(string? RequestId, string? Authorization)> Seen { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Seen.Add((
+                request.Headers.TryGetValues("x-ms-client-request-id", out IEnumerable<string>? ids) ? ids.Single() : null,
+                request.Headers.Authorization?.ToString()));
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

@@ -224,7 +224,9 @@ public class ImageServiceResilienceTests
             o.TotalRequestTimeout = TimeSpan.FromSeconds(5);
         });
 
-        var ex = await Assert.ThrowsAsync<ImageServiceException>(() => clients.Time.DriveAsync(client.GetImageAsync("img:1"), TimeSpan.FromMilliseconds(100)));
+        // Fake time moves in steps of 10 ms, each after a real millisecond or more: the 3 s between the first attempt's
+        // timeout and the total timeout leave the retry hundreds of real milliseconds to start, even on a loaded machine.
+        var ex = await Assert.ThrowsAsync<ImageServiceException>(() => clients.Time.DriveAsync(client.GetImageAsync("img:1"), TimeSpan.FromMilliseconds(10)));
 
         Assert.IsType<TimeoutRejectedException>(ex.InnerException);
         Assert.Contains("TotalRequestTimeout", ex.Message, StringComparison.Ordinal);
@@ -308,6 +310,7 @@ public class ImageServiceResilienceTests
         ImageServiceClient client = clients.Create(stub, o =>
         {
             o.MaxRetryAttempts = 0;
+            o.CircuitBreakerEnabled = true;
             o.CircuitBreakerMinimumThroughput = 2;
         });
 
