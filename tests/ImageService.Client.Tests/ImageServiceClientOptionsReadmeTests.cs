@@ -14,7 +14,7 @@ namespace ImageService.Client.Tests;
 
 /// <summary>
 /// README.md's Configuration table is derived from <see cref="ImageServiceClientOptions"/>: one row per public property,
-/// in declaration order; the default is what a new options object holds (or "(required)" for a [Required] option);
+/// in declaration order; the default is what a new options object holds (or "(required)" for a [RequiredOption] one);
 /// the meaning is the property's XML doc summary, with "Gets or sets the"/"Gets the" dropped, followed by what its
 /// <c>&lt;value&gt;</c> doc adds after stating the default (allowed range, what null means). A new option, a changed
 /// default or a reworded doc fails here with the table to paste.
@@ -69,12 +69,13 @@ public partial class ImageServiceClientOptionsReadmeTests
 
     private static string Default(PropertyInfo property, object? value) => value switch
     {
-        _ when property.GetCustomAttribute<RequiredAttribute>() is not null => "(required)",
+        _ when property.GetCustomAttribute<ImageService.Client.Internal.RequiredOptionAttribute>() is not null => "(required)",
         null => "none",
         TimeSpan t when t >= TimeSpan.FromMinutes(1) && t.Ticks % TimeSpan.TicksPerMinute == 0 => $"{t.TotalMinutes.ToString(CultureInfo.InvariantCulture)} min",
         TimeSpan t => $"{t.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s",
         long bytes when property.Name.EndsWith("Bytes", StringComparison.Ordinal) && bytes % (1024 * 1024) == 0 => $"{bytes / (1024 * 1024)} MiB",
         string s => $"`{s}`",
+        bool b => b ? "`true`" : "`false`",
         IEnumerable items when !items.Cast<object>().Any() => "empty",
         IEnumerable items => string.Join(", ", items.Cast<object>().Select(i => $"`{i}`")),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
@@ -118,6 +119,6 @@ public partial class ImageServiceClientOptionsReadmeTests
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 
-    [GeneratedRegex(@"^Gets (or sets )?(the )?")]
+    [GeneratedRegex(@"^Gets (or sets )?(the |a value indicating )?")]
     private static partial Regex GetsOrSets();
 }
