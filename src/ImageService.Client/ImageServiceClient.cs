@@ -124,7 +124,7 @@ public class ImageServiceClient
     /// <param name="filter">Filters, order and page size; null lists every image. Read when each first page is requested.</param>
     /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <returns>The images; use <see cref="ImageServicePageable{T}.AsPages"/> for pages and continuation tokens.</returns>
-    /// <exception cref="ArgumentException">A tag or property filter entry cannot be expressed in the service's filter grammar (see <see cref="ImageListOptions.Tags"/>).</exception>
+    /// <exception cref="ArgumentException">A tag or property filter entry cannot be expressed in the service's filter grammar (see <see cref="FilteredListOptions.Tags"/>).</exception>
     public virtual ImageServicePageable<ImageResponseBase> ListImagesAsync(ImageListOptions? filter = null, CancellationToken cancellationToken = default)
     {
         // A filter the service cannot express is refused here, before any request, not when the listing is enumerated.
@@ -205,7 +205,7 @@ public class ImageServiceClient
             throw new ArgumentException("The patch has no operation.", nameof(patch));
         }
 
-        return RunAsync("UpdateImage", imageId, ct => PatchResponseAsync(imageId, patch, ct), static response => response.Result, cancellationToken);
+        return PatchAsync("UpdateImage", imageId, patch, cancellationToken);
     }
 
     /// <summary>
@@ -221,7 +221,7 @@ public class ImageServiceClient
     {
         PathSegment.ThrowIfInvalid(imageId);
         ArgumentNullException.ThrowIfNull(tags);
-        return RunAsync("UpdateTags", imageId, ct => PatchResponseAsync(imageId, new ImagePatch().ReplaceTags(tags), ct), static response => response.Result, cancellationToken);
+        return PatchAsync("UpdateTags", imageId, new ImagePatch().ReplaceTags(tags), cancellationToken);
     }
 
     /// <summary>
@@ -244,7 +244,7 @@ public class ImageServiceClient
         }
 
         ImagePatch patch = new ImagePatch().AddTags(tags);
-        return RunAsync("AddTags", imageId, ct => PatchResponseAsync(imageId, patch, ct), static response => response.Result, cancellationToken);
+        return PatchAsync("AddTags", imageId, patch, cancellationToken);
     }
 
     /// <summary>
@@ -267,7 +267,7 @@ public class ImageServiceClient
             throw new ArgumentException("No tag to remove.", nameof(keys));
         }
 
-        return RunAsync("RemoveTags", imageId, ct => PatchResponseAsync(imageId, patch, ct), static response => response.Result, cancellationToken);
+        return PatchAsync("RemoveTags", imageId, patch, cancellationToken);
     }
 
     /// <summary>Adds properties. Properties are immutable: a key the image already has is refused.</summary>
@@ -343,7 +343,7 @@ public class ImageServiceClient
     /// <param name="filter">Filters, order and page size; null lists every profile of the image. Read when each first page is requested.</param>
     /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <returns>The profiles; use <see cref="ImageServicePageable{T}.AsPages"/> for pages and continuation tokens.</returns>
-    /// <exception cref="ArgumentException">A tag or property filter entry cannot be expressed in the service's filter grammar (see <see cref="ProfileListOptions.Tags"/>).</exception>
+    /// <exception cref="ArgumentException">A tag or property filter entry cannot be expressed in the service's filter grammar (see <see cref="FilteredListOptions.Tags"/>).</exception>
     public virtual ImageServicePageable<ProfileResponse> ListProfilesAsync(string imageId, ProfileListOptions? filter = null, CancellationToken cancellationToken = default)
     {
         PathSegment.ThrowIfInvalid(imageId);
@@ -503,6 +503,9 @@ public class ImageServiceClient
 
     private Task<ServiceResponse<ProfileResponse>> GetProfileResponseAsync(string imageId, string profileId, CancellationToken cancellationToken) =>
         _rest.Profiles_QueryByIdAsync(_subscriptionId, _resourceGroup, _workspace, imageId, profileId, cancellationToken);
+
+    private Task<ImageResponseBase> PatchAsync(string operation, string imageId, ImagePatch patch, CancellationToken cancellationToken) =>
+        RunAsync(operation, imageId, ct => PatchResponseAsync(imageId, patch, ct), static response => response.Result, cancellationToken);
 
     private Task<ServiceResponse<ImageResponseBase>> PatchResponseAsync(string imageId, ImagePatch patch, CancellationToken cancellationToken) =>
         _rest.Images_PatchAsync(patch.Operations, _subscriptionId, _resourceGroup, _workspace, imageId, cancellationToken);

@@ -4,15 +4,10 @@ using Microsoft.Extensions.Logging;
 
 namespace ImageService.Emulator;
 
-/// <summary>Options of an <see cref="ImageServiceEmulator"/>.</summary>
+/// <summary>Options of an <see cref="ImageServiceEmulator"/>: where it listens, what it accepts, how fast builds run.</summary>
+/// <remarks>Every option has a default that serves tests and the samples; none is required.</remarks>
 public sealed class EmulatorOptions
 {
-    /// <summary>The default accepted bearer token.</summary>
-    public const string DefaultToken = "emulator-token";
-
-    /// <summary>The default of <see cref="RequestLogCapacity"/>.</summary>
-    public const int DefaultRequestLogCapacity = 1_000;
-
     /// <summary>The URL Kestrel listens on. <value>The default value is <c>http://127.0.0.1:0</c> (a free port).</value></summary>
     public string Url { get; set; } = "http://127.0.0.1:0";
 
@@ -56,6 +51,12 @@ public sealed class EmulatorOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     internal TimeSpan EffectiveRetryAfter => RetryAfter ?? TimeSpan.FromTicks(BuildStepDuration.Ticks / 2);
+
+    /// <summary>The default accepted bearer token.</summary>
+    public const string DefaultToken = "emulator-token";
+
+    /// <summary>The default of <see cref="RequestLogCapacity"/>.</summary>
+    public const int DefaultRequestLogCapacity = 1_000;
 }
 
 /// <summary>Faults injected at random by configuration (per request, the header <c>x-emulator-fault</c> does the same on demand).</summary>

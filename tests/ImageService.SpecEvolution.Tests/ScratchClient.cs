@@ -18,7 +18,7 @@ namespace ImageService.SpecEvolution.Tests;
 /// <summary>
 /// The client's generated layer built from a scratch copy of the spec, the way the client's build does it: NSwag with
 /// src/ImageService.Client/nswag.json and its templates, then the compiler with the hand-written Customizations/, the
-/// options types the facade maps its calls through (ImageListOptions.cs, ImageGetOptions.cs, ProfileListOptions.cs) and
+/// options types the facade maps its calls through (FilteredListOptions.cs, ImageListOptions.cs, ImageGetOptions.cs, ProfileListOptions.cs) and
 /// the query-options generator. Faster than building the whole
 /// repository, and the same inputs. Loaded into its own collectible load context.
 /// </summary>
@@ -113,7 +113,7 @@ internal sealed class ScratchClient : IDisposable
         var parse = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose);
         // The customisations, the list options and what they call (the one body reader, the filter grammar, the exception).
         IEnumerable<string> handWritten = Directory.GetFiles(Path.Combine(ClientFolder, "Customizations"), "*.cs")
-            .Concat(new[] { "ImageListOptions.cs", "ImageGetOptions.cs", "ProfileListOptions.cs", "ImageServiceException.cs", "Internal/ResponseReader.cs", "Internal/ListFilter.cs" }
+            .Concat(new[] { "FilteredListOptions.cs", "ImageListOptions.cs", "ImageGetOptions.cs", "ProfileListOptions.cs", "ImageServiceException.cs", "Internal/ResponseReader.cs", "Internal/ListFilter.cs" }
                 .Select(file => Path.Combine(ClientFolder, file)));
         List<SyntaxTree> trees =
         [

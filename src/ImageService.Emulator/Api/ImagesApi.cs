@@ -4,9 +4,6 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
-using ImageService.Emulator.Contracts;
-using ImageService.Emulator.Store;
-using Microsoft.AspNetCore.Mvc;
 using Newtonsoft.Json.Linq;
 
 namespace ImageService.Emulator.Api;

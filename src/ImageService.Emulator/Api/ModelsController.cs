@@ -1,7 +1,4 @@
 using System.Linq;
-using ImageService.Emulator.Contracts;
-using ImageService.Emulator.Store;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageService.Emulator.Api;

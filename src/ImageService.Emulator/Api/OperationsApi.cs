@@ -2,9 +2,6 @@ using System;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
-using ImageService.Emulator.Contracts;
-using ImageService.Emulator.Store;
-using Microsoft.AspNetCore.Mvc;
 
 namespace ImageService.Emulator.Api;
 

@@ -3,9 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using ImageService.Emulator.Contracts;
-using ImageService.Emulator.Store;
-using Microsoft.AspNetCore.Mvc;
 
 namespace ImageService.Emulator.Api;
 

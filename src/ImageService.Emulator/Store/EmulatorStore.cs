@@ -144,22 +144,10 @@ internal sealed class EmulatorStore : IDisposable
             image.CreationState = "NotStarted";
             image.OperationId = Guid.NewGuid().ToString();
             image.TagHistory.Add(new Dictionary<string, string>(image.KvTags ?? [], StringComparer.Ordinal));
-            var operation = new OperationRecord
-            {
-                Id = image.OperationId,
-                OperationType = "Image",
-                CreatedTime = now,
-                PhaseStartedAt = now,
-                ResourceLocation = $"{resourcePrefix}/images/{image.Id}",
-                TargetId = image.Id,
-                RequestId = requestId,
-                FailRequested = fail,
-            };
-            operation.Log.Add($"{Stamp(now)} Image build for {image.Id} queued.");
+            OperationRecord operation = QueuedOperation(image.OperationId, "Image", now, $"{resourcePrefix}/images/{image.Id}", image.Id, requestId, fail, $"Image build for {image.Id} queued.");
             Commit(Upsert(ImageKind, image.Id, image), Upsert(OperationKind, operation.Id, operation), Upsert(MetaKind, "meta", meta));
             _images[image.Id] = image;
-            _operations[operation.Id] = operation;
-            _meta = meta;
+            PublishOperation(operation, meta);
             return (image, operation);
         }
     }
@@ -262,25 +250,37 @@ internal sealed class EmulatorStore : IDisposable
             var meta = Clone(_meta);
             profile.CreatedTime = now;
             profile.Sequence = ++meta.Sequence;
-            var operation = new OperationRecord
-            {
-                Id = Guid.NewGuid().ToString(),
-                OperationType = "Profile",
-                CreatedTime = now,
-                PhaseStartedAt = now,
-                ResourceLocation = $"{resourcePrefix}/images/{profile.ImageId}/profiles/{profile.Name}",
-                TargetId = profile.ImageId,
-                ProfileName = profile.Name,
-                RequestId = requestId,
-                FailRequested = fail,
-            };
-            operation.Log.Add($"{Stamp(now)} Profiling of {profile.ImageId} queued.");
+            OperationRecord operation = QueuedOperation(Guid.NewGuid().ToString(), "Profile", now, $"{resourcePrefix}/images/{profile.ImageId}/profiles/{profile.Name}", profile.ImageId, requestId, fail, $"Profiling of {profile.ImageId} queued.");
+            operation.ProfileName = profile.Name;
             Commit(Upsert(ProfileKind, profile.Key, profile), Upsert(OperationKind, operation.Id, operation), Upsert(MetaKind, "meta", meta));
             _profiles[profile.Key] = profile;
-            _operations[operation.Id] = operation;
-            _meta = meta;
+            PublishOperation(operation, meta);
             return operation;
         }
+    }
+
+    private static OperationRecord QueuedOperation(string id, string type, DateTimeOffset now, string resourceLocation, string targetId, string requestId, bool fail, string queued)
+    {
+        var operation = new OperationRecord
+        {
+            Id = id,
+            OperationType = type,
+            CreatedTime = now,
+            PhaseStartedAt = now,
+            ResourceLocation = resourceLocation,
+            TargetId = targetId,
+            RequestId = requestId,
+            FailRequested = fail,
+        };
+        operation.Log.Add($"{Stamp(now)} {queued}");
+        return operation;
+    }
+
+    /// <summary>After the commit that stored them: the new operation and counters become what readers see.</summary>
+    private void PublishOperation(OperationRecord operation, MetaRecord meta)
+    {
+        _operations[operation.Id] = operation;
+        _meta = meta;
     }
 
     // ---- the build state machine ----
