@@ -200,12 +200,7 @@ public class ImageServiceClient
     {
         PathSegment.ThrowIfInvalid(imageId);
         ArgumentNullException.ThrowIfNull(patch);
-        if (patch.Operations.Count == 0)
-        {
-            throw new ArgumentException("The patch has no operation.", nameof(patch));
-        }
-
-        return PatchAsync("UpdateImage", imageId, patch, cancellationToken);
+        return PatchAsync("UpdateImage", imageId, patch, "The patch has no operation.", nameof(patch), cancellationToken);
     }
 
     /// <summary>
@@ -221,7 +216,7 @@ public class ImageServiceClient
     {
         PathSegment.ThrowIfInvalid(imageId);
         ArgumentNullException.ThrowIfNull(tags);
-        return PatchAsync("UpdateTags", imageId, new ImagePatch().ReplaceTags(tags), cancellationToken);
+        return PatchAsync("UpdateTags", imageId, new ImagePatch().ReplaceTags(tags), "No tag map.", nameof(tags), cancellationToken);
     }
 
     /// <summary>
@@ -238,13 +233,7 @@ public class ImageServiceClient
     {
         PathSegment.ThrowIfInvalid(imageId);
         ArgumentNullException.ThrowIfNull(tags);
-        if (tags.Count == 0)
-        {
-            throw new ArgumentException("No tag to add.", nameof(tags));
-        }
-
-        ImagePatch patch = new ImagePatch().AddTags(tags);
-        return PatchAsync("AddTags", imageId, patch, cancellationToken);
+        return PatchAsync("AddTags", imageId, new ImagePatch().AddTags(tags), "No tag to add.", nameof(tags), cancellationToken);
     }
 
     /// <summary>
@@ -261,13 +250,7 @@ public class ImageServiceClient
     {
         PathSegment.ThrowIfInvalid(imageId);
         ArgumentNullException.ThrowIfNull(keys);
-        ImagePatch patch = new ImagePatch().RemoveTags(keys);
-        if (patch.Operations.Count == 0)
-        {
-            throw new ArgumentException("No tag to remove.", nameof(keys));
-        }
-
-        return PatchAsync("RemoveTags", imageId, patch, cancellationToken);
+        return PatchAsync("RemoveTags", imageId, new ImagePatch().RemoveTags(keys), "No tag to remove.", nameof(keys), cancellationToken);
     }
 
     /// <summary>Adds properties. Properties are immutable: a key the image already has is refused.</summary>
@@ -504,8 +487,16 @@ public class ImageServiceClient
     private Task<ServiceResponse<ProfileResponse>> GetProfileResponseAsync(string imageId, string profileId, CancellationToken cancellationToken) =>
         _rest.Profiles_QueryByIdAsync(_subscriptionId, _resourceGroup, _workspace, imageId, profileId, cancellationToken);
 
-    private Task<ImageResponseBase> PatchAsync(string operation, string imageId, ImagePatch patch, CancellationToken cancellationToken) =>
-        RunAsync(operation, imageId, ct => PatchResponseAsync(imageId, patch, ct), static response => response.Result, cancellationToken);
+    /// <summary>Sends <paramref name="patch"/> as one request; a patch without operations is the caller's mistake, refused before any request.</summary>
+    private Task<ImageResponseBase> PatchAsync(string operation, string imageId, ImagePatch patch, string whenEmpty, string paramName, CancellationToken cancellationToken)
+    {
+        if (patch.Operations.Count == 0)
+        {
+            throw new ArgumentException(whenEmpty, paramName);
+        }
+
+        return RunAsync(operation, imageId, ct => PatchResponseAsync(imageId, patch, ct), static response => response.Result, cancellationToken);
+    }
 
     private Task<ServiceResponse<ImageResponseBase>> PatchResponseAsync(string imageId, ImagePatch patch, CancellationToken cancellationToken) =>
         _rest.Images_PatchAsync(patch.Operations, _subscriptionId, _resourceGroup, _workspace, imageId, cancellationToken);

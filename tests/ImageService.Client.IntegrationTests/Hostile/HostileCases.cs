@@ -35,7 +35,7 @@ public static class HostileCases
         new("An error response", "`ImageServiceException` whose inner exceptions are all public types", typeof(InnerExceptionTests), nameof(InnerExceptionTests.GetImageAsync_AnyFailedResponse_HasOnlyPublicTypesAsInnerExceptions)),
         new("The caller passes the id `.` or `..`", "`ArgumentException` before any request; any other id is sent escaped in its own segment", typeof(DotIdTests), nameof(DotIdTests.ImageCalls_DotSegmentId_ThrowArgumentExceptionAndSendNothing)),
         new("A tag or property filter with `,`, or `=` in a key", "`ArgumentException` naming the entry, before any request", typeof(FilterTests), nameof(FilterTests.ListImagesAsync_FilterTheGrammarCannotExpress_ThrowsArgumentExceptionNamingTheEntry)),
-        new("150 concurrent `AddTagsAsync` / `RemoveTagsAsync` on distinct keys", "every acknowledged change kept (one JSON Patch operation per key)", typeof(TagConcurrencyTests), nameof(TagConcurrencyTests.AddTagsAsyncAndRemoveTagsAsync_150ConcurrentCallsOnDistinctKeys_EveryAcknowledgedChangeIsKept)),
+        new("300 concurrent `AddTagsAsync` / `RemoveTagsAsync` on distinct keys", "every acknowledged change kept (one JSON Patch operation per key)", typeof(TagConcurrencyTests), nameof(TagConcurrencyTests.AddTagsAsyncAndRemoveTagsAsync_300ConcurrentCallsOnDistinctKeys_EveryAcknowledgedChangeIsKept)),
     ];
 
     /// <summary>The table as README.md shows it.</summary>
