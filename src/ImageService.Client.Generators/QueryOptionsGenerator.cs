@@ -40,6 +40,14 @@ public sealed class QueryOptionsGenerator : IIncrementalGenerator
 
     private static readonly DiagnosticDescriptor RequiredNotExposed = Error("ISG004", "Required parameter cannot be left out", "The parameter '{0}' of {1} is required by the spec, so it cannot be [QueryParameterNotExposed]. Remove that attribute in {2}; InvokeAsync then takes the parameter from its caller.");
 
+    private static IEnumerable<INamedTypeSymbol> TypeAndBases(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            yield return current;
+        }
+    }
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, "ImageService.Generation", DiagnosticSeverity.Error, isEnabledByDefault: true);
 
@@ -181,7 +189,8 @@ public sealed class QueryOptionsGenerator : IIncrementalGenerator
             }
         }
 
-        foreach (IPropertySymbol property in options.GetMembers().OfType<IPropertySymbol>())
+        // A base class (FilteredListOptions) may map parameters its derived options share.
+        foreach (IPropertySymbol property in TypeAndBases(options).SelectMany(type => type.GetMembers()).OfType<IPropertySymbol>())
         {
             foreach (AttributeData attribute in property.GetAttributes())
             {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using ImageService.Client.Generation;
 
 namespace ImageService.Client;
 
@@ -6,6 +7,13 @@ namespace ImageService.Client;
 /// What every filtered listing of the service takes besides its own generated filters: tag and property filters in the
 /// service's filter grammar, and a page size. <see cref="ImageListOptions"/> and <see cref="ProfileListOptions"/> derive from it.
 /// </summary>
+/// <remarks>
+/// The other filters of a derived class are generated at build time from the query parameters of its spec operation
+/// (openapi/images.yaml), each documented with its spec description: a parameter the spec adds appears there with no
+/// hand edit. The derived class's own file maps what needs a hand (the tag and property filters, the page size) and
+/// names the parameters deliberately not exposed, with the reason. Path parameters (the workspace, the image id) come
+/// from the client and the call.
+/// </remarks>
 public abstract class FilteredListOptions
 {
     private protected FilteredListOptions()
@@ -28,10 +36,12 @@ public abstract class FilteredListOptions
     public int? PageSize { get; set; }
 
     /// <summary>The <c>tags</c> query value, in the service's filter grammar; null without tag filters.</summary>
-    private protected string? TagsFilter => Internal.ListFilter.Format(Tags, GetType().Name + ".Tags", "filter");
+    [QueryParameter("tags")]
+    private protected string? TagsQuery => Internal.ListFilter.Format(Tags, GetType().Name + ".Tags", "filter");
 
     /// <summary>The <c>properties</c> query value, in the service's filter grammar; null without property filters.</summary>
-    private protected string? PropertiesFilter => Internal.ListFilter.Format(Properties, GetType().Name + ".Properties", "filter");
+    [QueryParameter("properties")]
+    private protected string? PropertiesQuery => Internal.ListFilter.Format(Properties, GetType().Name + ".Properties", "filter");
 
     /// <summary>Refuses, before any request, a tag or property filter the service's grammar cannot express (<see cref="Internal.ListFilter"/>).</summary>
     internal void ThrowIfNotExpressible(string paramName)

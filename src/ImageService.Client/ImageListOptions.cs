@@ -3,24 +3,9 @@ using ImageService.Client.Generation;
 namespace ImageService.Client;
 
 /// <summary>Filters and ordering of <see cref="ImageServiceClient.ListImagesAsync"/>. Every filter is optional; all given filters must match.</summary>
-/// <remarks>
-/// Most filters are generated at build time from the query parameters of the spec's <c>Images_ListQuery</c> operation
-/// (openapi/images.yaml), each documented with its spec description: a parameter the spec adds appears here with no
-/// hand edit. This file maps what needs a hand: the tag and property filters and the page size (from
-/// <see cref="FilteredListOptions"/>), and the parameters deliberately not exposed, with the reason.
-/// </remarks>
+/// <remarks>Generated from the spec's <c>Images_ListQuery</c> operation, as <see cref="FilteredListOptions"/> describes.</remarks>
 [GeneratedQueryOptions(nameof(ImageServiceRestClient.Images_ListQueryAsync))]
-[QueryParameterFromCaller("subscriptionId", "The client's options (ImageServiceClientOptions.SubscriptionId).")]
-[QueryParameterFromCaller("resourceGroup", "The client's options (ImageServiceClientOptions.ResourceGroup).")]
-[QueryParameterFromCaller("workspace", "The client's options (ImageServiceClientOptions.Workspace).")]
 [QueryParameterFromCaller("count", "PageSize, or the page size hint given to AsPages.")]
 [QueryParameterNotExposed("tag", "The spec's legacy single-tag filter ('Prefer tags'): Tags covers it, with keys and values.")]
 [QueryParameterNotExposed("$skipToken", "Paging: the client follows nextLink; AsPages(continuationToken) resumes a listing.")]
-public sealed partial class ImageListOptions : FilteredListOptions
-{
-    [QueryParameter("tags")]
-    private string? TagsQuery => TagsFilter;
-
-    [QueryParameter("properties")]
-    private string? PropertiesQuery => PropertiesFilter;
-}
+public sealed partial class ImageListOptions : FilteredListOptions;

@@ -135,13 +135,14 @@ internal sealed class HostileServer : IAsyncDisposable
     public Task MisbehaveAsync(HttpContext context, Misbehaviour misbehaviour, string start, int status = 200) =>
         misbehaviour == Misbehaviour.Stall ? StallAsync(context, start, status) : TrickleAsync(context, start, status);
 
-    /// <summary>Sends the headers and the start of a JSON body, then nothing more.</summary>
-    public async Task StallAsync(HttpContext context, string start, int status = 200)
+    /// <summary>Sends the headers and the start of a JSON body, then nothing more (<paramref name="stalled"/> completes then).</summary>
+    public async Task StallAsync(HttpContext context, string start, int status = 200, TaskCompletionSource? stalled = null)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(start, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
+        stalled?.TrySetResult();
         await WaitAsync(s_hostileFor, context);
     }
 

@@ -94,13 +94,21 @@ public sealed class StalledBodyTests(ITestOutputHelper output)
     [Fact]
     public async Task GetImageAsync_BodyStallsAndTheCallerCancels_EndsWithOperationCanceledExceptionSoonAfter()
     {
-        await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.StallAsync(ctx, """{"id":" """));
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using HostileServer server = await HostileServer.StartAsync((ctx, self) => self.StallAsync(ctx, """{"id":" """, stalled: stalled));
 
-        // The patient timeouts are far away: only the caller's token can end this call.
+        // The patient timeouts are far away: only the caller's token can end this call. It is cancelled once the body
+        // has stalled (a fixed delay from the start could fire before a loaded machine even sent the request).
         using ClientHost host = server.CreateClient();
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        using var cancellation = new CancellationTokenSource();
 
-        (Exception? failure, _) = await HostileServer.EndsWithinAsync(TimeSpan.FromMilliseconds(500), () => host.Client.GetImageAsync("img:1", cancellation.Token), output);
+        (Exception? failure, _) = await HostileServer.EndsWithinAsync(TimeSpan.FromMilliseconds(500), async () =>
+        {
+            Task call = host.Client.GetImageAsync("img:1", cancellation.Token);
+            await Task.WhenAny(stalled.Task, call);
+            await cancellation.CancelAsync();
+            await call;
+        }, output);
 
         Assert.IsAssignableFrom<OperationCanceledException>(failure);
         Assert.Equal([ImagePath], server.RawTargets);
