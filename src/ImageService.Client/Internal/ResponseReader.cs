@@ -1,7 +1,9 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json;
@@ -22,11 +24,21 @@ internal static class ResponseReader
     // Safe to share: a JsonSerializer is only read from while deserializing.
     private static readonly JsonSerializer s_serializer = ImageServiceJson.CreateSerializer();
 
+    // StreamReader's smallest buffer is 128 bytes; 256 keeps the read calls few for a page of megabytes.
+    private const int StreamReaderBufferBytes = 256;
+
     /// <summary>Reads the body as <typeparamref name="T"/>; null for a JSON <c>null</c> or an empty body.</summary>
     public static async Task<T?> ReadAsync<T>(HttpResponseMessage response, IReadOnlyDictionary<string, IEnumerable<string>> headers, CancellationToken cancellationToken)
     {
         using Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var reader = new JsonTextReader(new StreamReader(stream));
+
+        // The body is in memory: a small StreamReader buffer costs nothing in reads (StreamReader decodes straight into
+        // the JSON reader's buffer when that asks for more than its own holds), and the JSON reader's buffer comes from
+        // the shared pool. Together about 4 KB less garbage per call than the defaults.
+        using var reader = new JsonTextReader(new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, StreamReaderBufferBytes))
+        {
+            ArrayPool = SharedCharPool.Instance,
+        };
         try
         {
             return s_serializer.Deserialize<T>(reader);
@@ -56,5 +68,25 @@ internal static class ResponseReader
         ModelErrorResponse error = await ReadAsync<ModelErrorResponse>(response, headers, cancellationToken).ConfigureAwait(false)
             ?? throw new ApiException("Response was null which was not expected.", status, null, headers, null);
         throw new ApiException<ModelErrorResponse>("Error response describing why the operation failed.", status, null, headers, error, null);
+    }
+}
+
+/// <summary>Newtonsoft's hook for pooled reader buffers (<see cref="JsonTextReader.ArrayPool"/>), over <see cref="ArrayPool{T}.Shared"/>.</summary>
+internal sealed class SharedCharPool : IArrayPool<char>
+{
+    public static readonly SharedCharPool Instance = new();
+
+    private SharedCharPool()
+    {
+    }
+
+    public char[] Rent(int minimumLength) => ArrayPool<char>.Shared.Rent(minimumLength);
+
+    public void Return(char[]? array)
+    {
+        if (array is not null)
+        {
+            ArrayPool<char>.Shared.Return(array);
+        }
     }
 }
