@@ -30,7 +30,7 @@ public static class Ablation
     /// per call (all threads, the in-process server's included: total over the run divided by the calls), which is what
     /// one-core mode (<c>--pin --ablate</c>) is for.
     /// </summary>
-    public sealed record Row(string Variant, double Median, double Ratio, double P25, double P90, double CpuMicroseconds = double.NaN);
+    public sealed record Row(string Variant, double Median, double Ratio, double P25, double P90, double CpuMicroseconds = double.NaN, double AllocatedBytes = double.NaN);
 
     /// <summary>The three cross-checks.</summary>
     public sealed record Results(
@@ -97,20 +97,24 @@ public static class Ablation
     {
         var latencies = variants.ToDictionary(v => v.Name, _ => new double[calls]);
         var cpu = variants.ToDictionary(v => v.Name, _ => TimeSpan.Zero);
+        var allocated = variants.ToDictionary(v => v.Name, _ => 0L);
         for (int i = 0; i < calls; i++)
         {
             foreach ((string name, Func<Task> call) in variants)
             {
-                // The CPU reads (a system call each) sit outside the timed span; they add the same to every variant's CPU.
+                // The CPU and allocation reads sit outside the timed span; they add the same to every variant's CPU.
+                // Allocation is the whole process's (the in-process server's included), as in the peer tables.
+                long bytesStart = GC.GetTotalAllocatedBytes(precise: true);
                 TimeSpan cpuStart = Environment.CpuUsage.TotalTime;
                 long start = Stopwatch.GetTimestamp();
                 await call().ConfigureAwait(false);
                 latencies[name][i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / microsecondsPerUnit;
                 cpu[name] += Environment.CpuUsage.TotalTime - cpuStart;
+                allocated[name] += GC.GetTotalAllocatedBytes(precise: true) - bytesStart;
             }
         }
 
-        return Rows(variants.Select(v => (v.Name, latencies[v.Name], cpu[v.Name].TotalMicroseconds / calls / microsecondsPerUnit)));
+        return Rows(variants.Select(v => (v.Name, latencies[v.Name], cpu[v.Name].TotalMicroseconds / calls / microsecondsPerUnit, (double)allocated[v.Name] / calls)));
     }
 
     private static async Task<Row[]> ConcurrentAsync(List<(string Name, Func<Task> Call)> variants, int rounds)
@@ -141,7 +145,7 @@ public static class Ablation
             }
         }
 
-        return Rows(variants.Select(v => (v.Name, throughput[v.Name].ToArray(), cpu[v.Name].Time.TotalMicroseconds / cpu[v.Name].Calls)));
+        return Rows(variants.Select(v => (v.Name, throughput[v.Name].ToArray(), cpu[v.Name].Time.TotalMicroseconds / cpu[v.Name].Calls, double.NaN)));
     }
 
     /// <summary>Prints the results (for <c>--ablate</c>).</summary>
@@ -161,7 +165,7 @@ public static class Ablation
         text.AppendLine(title);
         foreach (Row row in rows)
         {
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {row.Variant,-44} {row.Median,10:F1} {row.Ratio,6:F2}×   p25 {row.P25,10:F1}   p90 {row.P90,10:F1}   CPU {row.CpuMicroseconds,8:F1} µs/call"));
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {row.Variant,-44} {row.Median,10:F1} {row.Ratio,6:F2}×   p25 {row.P25,10:F1}   p90 {row.P90,10:F1}   CPU {row.CpuMicroseconds,8:F1} µs/call{(double.IsNaN(row.AllocatedBytes) ? string.Empty : $"   {row.AllocatedBytes,9:F0} B/call")}"));
         }
     }
 
@@ -184,10 +188,10 @@ public static class Ablation
         };
     }
 
-    private static Row[] Rows(IEnumerable<(string Name, double[] Values, double Cpu)> variants)
+    private static Row[] Rows(IEnumerable<(string Name, double[] Values, double Cpu, double Allocated)> variants)
     {
-        var rows = variants.Select(v => (v.Name, Median: Percentile(v.Values, 0.5), P25: Percentile(v.Values, 0.25), P90: Percentile(v.Values, 0.9), v.Cpu)).ToArray();
-        return rows.Select(r => new Row(r.Name, r.Median, r.Median / rows[0].Median, r.P25, r.P90, r.Cpu)).ToArray();
+        var rows = variants.Select(v => (v.Name, Median: Percentile(v.Values, 0.5), P25: Percentile(v.Values, 0.25), P90: Percentile(v.Values, 0.9), v.Cpu, v.Allocated)).ToArray();
+        return rows.Select(r => new Row(r.Name, r.Median, r.Median / rows[0].Median, r.P25, r.P90, r.Cpu, r.Allocated)).ToArray();
     }
 
     internal static double Percentile(double[] values, double fraction)

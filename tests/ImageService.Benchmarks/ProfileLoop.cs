@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 namespace ImageService.Benchmarks;
 
 /// <summary>
-/// <c>--profile sdk|floor|sdk64|floor64 [seconds]</c>: calls one GET in a loop against the bench server so a sampling profiler
+/// <c>--profile CLIENT[64] [seconds]</c> (a client of <see cref="Peers.PeerSet.Names"/>, for example <c>sdk</c>, <c>floor64</c> or <c>azure.core</c>): calls one GET in a loop against the bench server so a sampling profiler
 /// (<c>dotnet-trace collect -- dotnet ImageService.Benchmarks.dll --profile sdk 20</c>) sees where the time goes.
 /// Prints calls per second; not a benchmark (BenchmarkDotNet's numbers are the measurements).
 /// </summary>
@@ -14,15 +14,12 @@ public static class ProfileLoop
     public static async Task<int> RunAsync(string target, TimeSpan duration)
     {
         await using BenchServer server = await BenchServer.StartAsync().ConfigureAwait(false);
-        (var sdk, _, var logging) = Clients.CreateSdk(server.Endpoint);
-        using var floor = new FloorClient(server.Endpoint);
-        int concurrency = target.EndsWith("64", StringComparison.Ordinal) ? 64 : 1;
-        Func<Task> single = target.TrimEnd('6', '4') switch
-        {
-            "sdk" => () => sdk.GetImageAsync(Payloads.ImageId),
-            "floor" => () => floor.GetImageAsync(),
-            _ => throw new ArgumentException($"--profile takes sdk, floor, sdk64 or floor64, not '{target}'.", nameof(target)),
-        };
+        string name = target.EndsWith("64", StringComparison.Ordinal) ? target[..^2] : target;
+        int concurrency = name.Length < target.Length ? 64 : 1;
+        string client = Array.Find(Peers.PeerSet.Names, n => n.Equals(name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"--profile takes a client name ({string.Join(", ", Peers.PeerSet.Names)}), with 64 appended for 64 concurrent calls; not '{target}'.", nameof(target));
+        await using Peers.PeerClient peer = Peers.PeerSet.Create(client, server.Endpoint);
+        Func<Task> single = peer.GetImageAsync;
         var tasks = new Task[concurrency];
         Func<Task> call = concurrency == 1 ? single : () =>
         {
@@ -48,7 +45,6 @@ public static class ProfileLoop
         }
 
         Console.WriteLine($"{target}: {calls} calls in {clock.Elapsed.TotalSeconds:F1} s, {clock.Elapsed.TotalMicroseconds / calls:F1} µs per call");
-        logging.Dispose();
         return 0;
     }
 }

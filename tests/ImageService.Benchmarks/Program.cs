@@ -18,7 +18,7 @@ namespace ImageService.Benchmarks;
 /// <summary>
 /// Runs every comparison in this process (in-process toolchain, in-process Kestrel), then writes RESULTS.md.
 /// <c>--smoke</c>: one dry invocation of each benchmark, a short listing probe, no build timing (CI keeps it running).
-/// <c>--profile sdk|floor|sdk64|floor64 [seconds]</c>: a plain GET loop for a sampling profiler (see <see cref="ProfileLoop"/>).
+/// <c>--profile CLIENT[64] [seconds]</c>: a plain GET loop through any client of the peer set for a sampling profiler (see <see cref="ProfileLoop"/>).
 /// <c>--ablate</c>: only the interleaved cross-checks, printed (see <see cref="Ablation"/>).
 /// <c>--peers-only [--peers floor,Refit,...]</c>: only the interleaved peer comparison (<see cref="PeerComparison"/>), printed.
 /// <c>--pin</c>: runs whatever else the arguments ask for in a child pinned to one core (<see cref="OneCore"/>).

@@ -288,13 +288,17 @@ public sealed class ResultsReport
         md.AppendLine($"### {title}");
         md.AppendLine();
         string cpuUnit = unit == "ms" ? "ms" : "µs";
-        md.AppendLine($"| Variant | Median ({unit}) | Ratio to the first row | p25 | p90 | Process CPU per call ({cpuUnit}) |");
-        md.AppendLine("|---|---|---|---|---|---|");
+        bool allocations = rows.Any(r => !double.IsNaN(r.AllocatedBytes));
+        md.AppendLine($"| Variant | Median ({unit}) | Ratio to the first row | p25 | p90 | Process CPU per call ({cpuUnit}) |{(allocations ? " Process allocation per call |" : string.Empty)}");
+        md.AppendLine(allocations ? "|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|");
         foreach (Ablation.Row row in rows)
         {
             string delta = higherIsBetter ? string.Empty : string.Create(Inv, $" ({row.Median - rows[0].Median:+0.0;-0.0} {unit})");
             string cpu = double.IsNaN(row.CpuMicroseconds) ? "-" : string.Create(Inv, $"{row.CpuMicroseconds:F1} ({row.CpuMicroseconds / rows[0].CpuMicroseconds:F2}×)");
-            md.AppendLine(string.Create(Inv, $"| {row.Variant} | {row.Median:F1} | {row.Ratio:F2}×{delta} | {row.P25:F1} | {row.P90:F1} | {cpu} |"));
+            string allocated = !allocations ? string.Empty
+                : double.IsNaN(row.AllocatedBytes) ? " - |"
+                : string.Create(Inv, $" {Bytes(row.AllocatedBytes)} ({row.AllocatedBytes / rows[0].AllocatedBytes:F2}×) |");
+            md.AppendLine(string.Create(Inv, $"| {row.Variant} | {row.Median:F1} | {row.Ratio:F2}×{delta} | {row.P25:F1} | {row.P90:F1} | {cpu} |{allocated}"));
         }
     }
 
@@ -433,14 +437,17 @@ public sealed class ResultsReport
         md.AppendLine();
         md.AppendLine("The peers' credential answers at once and the Refit, NSwag and Kiota set-ups ask it for a token on every request (as such code usually does, relying on Azure.Identity's cache); a real credential costs more per call there, so these figures lean the peers' way. The SDK and Azure.Core cache the token themselves.");
         md.AppendLine();
-        md.AppendLine("Interleaved (`Peers/PeerComparison.cs`): in each round every client makes a short batch of calls in turn, the order rotating from round to round. Wall time and throughput are medians over the rounds. CPU time is the process's (`Environment.CpuUsage`: every thread, the in-process server's included, alike for every client), and so are allocated bytes; both are totals over all rounds divided by the calls, so garbage collections count. \"SDK ÷ client\" above 1 means the SDK is slower, busier or heavier; for throughput, below 1 means the SDK serves fewer requests.");
+        md.AppendLine("Interleaved (`Peers/PeerComparison.cs`): in each round every client makes a short batch of calls in turn, the order rotating from round to round. Wall time and throughput are medians over the rounds. CPU time is the process's (`Environment.CpuUsage`: every thread, the in-process server's included, alike for every client), and so are allocated bytes; both are totals over all rounds divided by the calls, so garbage collections count. \"SDK ÷ client\" above 1 means the SDK is slower, busier or heavier; for throughput, below 1 means the SDK serves fewer requests. Nothing is timed before the JIT has settled: on one core the runtime waits ten times longer before it recompiles hot methods, and until it has, the rows compare unoptimized code (the first one-core runs did, and overstated the SDK's CPU per GET by a third; see \"CPU cuts\").");
         foreach (PeerComparison.Results results in new[] { _peersOneCore, _peersTwoCores }.OfType<PeerComparison.Results>())
         {
             PeerComparison.Settings settings = results.Settings;
             md.AppendLine();
             md.AppendLine($"### {Capitalize(results.Mode)}: {results.ProcessorCount} logical CPU(s) visible to the runtime, CPUs allowed: {results.CpusAllowed}");
             md.AppendLine();
-            md.AppendLine(string.Create(Inv, $"{settings.GetRounds} rounds of {settings.GetBatch} GETs per client; {settings.PageRounds} rounds of {settings.PageBatch} pages; {settings.ConcurrentRounds} rounds of {settings.ConcurrentRoundMilliseconds:F0} ms of 64 concurrent GETs."));
+            string warmup = results.Warmup is { } w
+                ? string.Create(Inv, $" Warm-up: {settings.WarmupCalls:N0} GETs per client, then every client in turn until the JIT compiled nothing for {settings.SettleQuietSeconds:F0} s: {(w.Settled ? "settled" : "**not settled**")} after {w.Seconds:F0} s ({w.CompiledMethods:N0} methods compiled).")
+                : string.Empty;
+            md.AppendLine(string.Create(Inv, $"{settings.GetRounds} rounds of {settings.GetBatch} GETs per client; {settings.PageRounds} rounds of {settings.PageBatch} pages; {settings.ConcurrentRounds} rounds of {settings.ConcurrentRoundMilliseconds:F0} ms of 64 concurrent GETs.{warmup}"));
             md.AppendLine();
             md.AppendLine("| Client | GET: wall | GET: CPU | GET: allocated | Page of 1,000: wall | Page: CPU | Page: allocated | 64 concurrent: throughput | 64 concurrent: CPU per GET |");
             md.AppendLine("|---|---|---|---|---|---|---|---|---|");

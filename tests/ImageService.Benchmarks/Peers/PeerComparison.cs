@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime;
 using System.Text;
 using System.Threading.Tasks;
 
@@ -24,13 +25,23 @@ public static class PeerComparison
     public const int Concurrency = 64;
 
     /// <summary>How long each run is.</summary>
-    public sealed record Settings(int GetRounds, int GetBatch, int PageRounds, int PageBatch, int ConcurrentRounds, double ConcurrentRoundMilliseconds, int WarmupCalls)
+    /// <param name="SettleQuietSeconds">
+    /// After the warm-up calls, every client keeps calling (GETs, a page, a 64-wide burst, in turn) until the JIT has
+    /// compiled nothing for this long, so that the rows compare optimized code. On one core the runtime waits ten times
+    /// longer before it recompiles hot methods (tiered compilation's single-processor delay), and the first one-core
+    /// runs timed mostly unoptimized code: the client with the most code to tier up looked the slowest.
+    /// </param>
+    /// <param name="SettleLimitSeconds">The longest the settling may take; the results say whether the JIT settled.</param>
+    public sealed record Settings(int GetRounds, int GetBatch, int PageRounds, int PageBatch, int ConcurrentRounds, double ConcurrentRoundMilliseconds, int WarmupCalls, double SettleQuietSeconds, double SettleLimitSeconds)
     {
-        public static readonly Settings Full = new(GetRounds: 400, GetBatch: 25, PageRounds: 40, PageBatch: 2, ConcurrentRounds: 12, ConcurrentRoundMilliseconds: 250, WarmupCalls: 2_000);
+        public static readonly Settings Full = new(GetRounds: 400, GetBatch: 25, PageRounds: 40, PageBatch: 2, ConcurrentRounds: 12, ConcurrentRoundMilliseconds: 250, WarmupCalls: 2_000, SettleQuietSeconds: 5, SettleLimitSeconds: 240);
 
         /// <summary>bench-smoke: proves every client runs and agrees; the figures mean nothing.</summary>
-        public static readonly Settings Smoke = new(GetRounds: 3, GetBatch: 2, PageRounds: 1, PageBatch: 1, ConcurrentRounds: 1, ConcurrentRoundMilliseconds: 1, WarmupCalls: 5);
+        public static readonly Settings Smoke = new(GetRounds: 3, GetBatch: 2, PageRounds: 1, PageBatch: 1, ConcurrentRounds: 1, ConcurrentRoundMilliseconds: 1, WarmupCalls: 5, SettleQuietSeconds: 0, SettleLimitSeconds: 0);
     }
+
+    /// <summary>How the warm-up ended: how long the clients were called, the methods the JIT had compiled by then, and whether it had stopped.</summary>
+    public sealed record JitSettle(double Seconds, long CompiledMethods, bool Settled);
 
     /// <summary>One client in one scenario. Per call: microseconds and bytes; throughput in requests per second.</summary>
     public sealed record Row(string Client, double WallMicroseconds, double CpuMicroseconds, double AllocatedBytes, double RequestsPerSecond);
@@ -48,7 +59,8 @@ public static class PeerComparison
         Settings Settings,
         IReadOnlyList<Scenario> Scenarios,
         IReadOnlyList<string> Failures,
-        IReadOnlyDictionary<string, string> Descriptions)
+        IReadOnlyDictionary<string, string> Descriptions,
+        JitSettle? Warmup = null)
     {
         public Scenario? Find(string name) => Scenarios.FirstOrDefault(s => s.Name == name);
     }
@@ -104,13 +116,15 @@ public static class PeerComparison
                 await client.GetPageAsync().ConfigureAwait(false);
             }
 
+            JitSettle warmup = await SettleAsync(clients, settings).ConfigureAwait(false);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// {mode}: {(warmup.Settled ? "the JIT settled" : "the JIT had not settled")} after {warmup.Seconds:F0} s of warm-up ({warmup.CompiledMethods:N0} methods compiled)"));
             var scenarios = new List<Scenario>
             {
                 new(Get, await SequentialAsync(clients, c => c.GetImageAsync, settings.GetRounds, settings.GetBatch).ConfigureAwait(false)),
                 new(Page, await SequentialAsync(clients, c => c.GetPageAsync, settings.PageRounds, settings.PageBatch).ConfigureAwait(false)),
                 new(Concurrent, await ConcurrentAsync(clients, settings.ConcurrentRounds, TimeSpan.FromMilliseconds(settings.ConcurrentRoundMilliseconds)).ConfigureAwait(false)),
             };
-            return new Results(mode, Environment.ProcessorCount, OneCore.CpusAllowed(), settings, scenarios, failures, descriptions);
+            return new Results(mode, Environment.ProcessorCount, OneCore.CpusAllowed(), settings, scenarios, failures, descriptions, warmup);
         }
         finally
         {
@@ -119,6 +133,42 @@ public static class PeerComparison
                 await client.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    private static async Task<JitSettle> SettleAsync(List<PeerClient> clients, Settings settings)
+    {
+        TimeSpan quiet = TimeSpan.FromSeconds(settings.SettleQuietSeconds), limit = TimeSpan.FromSeconds(settings.SettleLimitSeconds);
+        var total = Stopwatch.StartNew();
+        var sinceLastCompile = Stopwatch.StartNew();
+        long compiled = JitInfo.GetCompiledMethodCount();
+        var burst = new Task[Concurrency];
+        while (sinceLastCompile.Elapsed < quiet && total.Elapsed < limit)
+        {
+            foreach (PeerClient client in clients)
+            {
+                for (int i = 0; i < 50; i++)
+                {
+                    await client.GetImageAsync().ConfigureAwait(false);
+                }
+
+                await client.GetPageAsync().ConfigureAwait(false);
+                for (int t = 0; t < Concurrency; t++)
+                {
+                    burst[t] = client.GetImageAsync();
+                }
+
+                await Task.WhenAll(burst).ConfigureAwait(false);
+            }
+
+            long now = JitInfo.GetCompiledMethodCount();
+            if (now != compiled)
+            {
+                compiled = now;
+                sinceLastCompile.Restart();
+            }
+        }
+
+        return new JitSettle(total.Elapsed.TotalSeconds, compiled, quiet > TimeSpan.Zero && sinceLastCompile.Elapsed >= quiet);
     }
 
     private readonly record struct RoundSample(long Calls, double Wall, double Cpu, double Bytes, double Rps);
