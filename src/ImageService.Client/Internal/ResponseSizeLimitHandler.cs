@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.IO;
 using System.Net;
 using System.Net.Http;
@@ -15,6 +16,8 @@ namespace ImageService.Client.Internal;
 /// likes. Everything above (the generated client, the nextLink reader) deserializes from memory, through
 /// <see cref="ResponseReader"/>. A body that cannot be read whole (truncated, dropped, or not matching its
 /// Content-Encoding) fails the call only when the call reads it, as before buffering: a 202 or a delete does not.
+/// The buffer is rented from <see cref="ArrayPool{T}.Shared"/> and goes back when the response is disposed
+/// (<see cref="PooledBodyContent"/>): a page of a thousand images would otherwise be a large-object-heap array per call.
 /// </summary>
 internal sealed class ResponseSizeLimitHandler : DelegatingHandler
 {
@@ -63,10 +66,9 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
         {
             try
             {
-                (byte[] buffer, int length) = declared is long exact
+                buffered = declared is long exact
                     ? await ReadExactlyAsync(stream, (int)exact, cancellationToken).ConfigureAwait(false)
                     : await ReadToEndAsync(stream, maxBytes, status, cancellationToken).ConfigureAwait(false);
-                buffered = new ByteArrayContent(buffer, 0, length);
             }
             catch (IOException ex)
             {
@@ -99,52 +101,77 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
         original.Dispose();
     }
 
-    /// <summary>A body with a Content-Length: the transport never reads past it, so a buffer of exactly that size.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadExactlyAsync(Stream stream, int declared, CancellationToken cancellationToken)
+    /// <summary>A body with a Content-Length: the transport never reads past it, so a buffer of at least that size.</summary>
+    private static async Task<HttpContent> ReadExactlyAsync(Stream stream, int declared, CancellationToken cancellationToken)
     {
-        byte[] buffer = declared == 0 ? [] : GC.AllocateUninitializedArray<byte>(declared);
-        int length = 0;
-        while (length < declared)
+        if (declared == 0)
         {
-            int read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                throw new IOException($"The response ended after {length} of its {declared} declared bytes.");
-            }
-
-            length += read;
+            return new ByteArrayContent([]);
         }
 
-        return (buffer, length);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(declared);
+        try
+        {
+            int length = 0;
+            while (length < declared)
+            {
+                int read = await stream.ReadAsync(buffer.AsMemory(length, declared - length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new IOException($"The response ended after {length} of its {declared} declared bytes.");
+                }
+
+                length += read;
+            }
+
+            return new PooledBodyContent(buffer, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
     }
 
     /// <summary>A body without a Content-Length (chunked, or decompressed): a buffer that doubles, failing past the limit.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadToEndAsync(Stream stream, long maxBytes, int status, CancellationToken cancellationToken)
+    private static async Task<HttpContent> ReadToEndAsync(Stream stream, long maxBytes, int status, CancellationToken cancellationToken)
     {
-        byte[] buffer = GC.AllocateUninitializedArray<byte>((int)Math.Min(InitialChunkedBufferBytes, maxBytes + 1));
-        int length = 0;
-        while (true)
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(InitialChunkedBufferBytes, maxBytes + 1));
+        try
         {
-            if (length == buffer.Length)
+            int length = 0;
+            while (true)
             {
-                // One byte past the limit is enough to know the body is too large.
-                if (length > maxBytes)
+                // A rented buffer may be longer than asked for; the limit, not the buffer, decides when to stop.
+                int room = (int)Math.Min(buffer.Length, maxBytes + 1) - length;
+                if (room == 0)
                 {
-                    throw TooLarge(maxBytes, status);
+                    // One byte past the limit is enough to know the body is too large.
+                    if (length > maxBytes)
+                    {
+                        throw TooLarge(maxBytes, status);
+                    }
+
+                    byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                    continue;
                 }
 
-                byte[] larger = GC.AllocateUninitializedArray<byte>((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
-                buffer.AsSpan(0, length).CopyTo(larger);
-                buffer = larger;
-            }
+                int read = await stream.ReadAsync(buffer.AsMemory(length, room), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return length > maxBytes ? throw TooLarge(maxBytes, status) : new PooledBodyContent(buffer, length);
+                }
 
-            int read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return length > maxBytes ? throw TooLarge(maxBytes, status) : (buffer, length);
+                length += read;
             }
-
-            length += read;
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 

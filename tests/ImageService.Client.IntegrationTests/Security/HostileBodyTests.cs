@@ -69,6 +69,58 @@ public sealed class HostileBodyTests
         Figures.Add("security", "hostileBodiesRefused", 1);
     }
 
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1, false)]
+    public async Task GetImageAsync_ChunkedBodyAtOrOneBytePastTheLimit_IsReadWholeOrRefused(int pastTheLimit, bool read)
+    {
+        // The body's buffer is rented from a pool and may be longer than the limit: the limit, not the buffer, must
+        // decide, to the byte.
+        string start = "{\"id\":\"img:1\",\"imageFlavor\":\"WebApiContainer\",\"description\":\"";
+        string description = new('d', (int)Limit + pastTheLimit - start.Length - 2);
+        await using LoopbackServer server = await LoopbackServer.StartAsync(async ctx =>
+        {
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.WriteAsync(start);
+            await ctx.Response.Body.FlushAsync(); // no Content-Length: chunked
+            await ctx.Response.WriteAsync(description + "\"}");
+        });
+        using ClientHost host = Host(server);
+
+        if (read)
+        {
+            ImageResponseBase image = await host.Client.GetImageAsync("img:1");
+            Assert.Equal(description, image.Description);
+        }
+        else
+        {
+            ImageServiceException failure = await Assert.ThrowsAsync<ImageServiceException>(() => host.Client.GetImageAsync("img:1"));
+            Assert.Contains("MaxResponseBytes", failure.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task GetImageAsync_ManyBodiesOfDifferentSizesInARow_EachReadsItsOwnBody()
+    {
+        // Each body is read into a pooled buffer that goes back when its response is disposed: no body may show
+        // through in the next, whether the next is longer or shorter.
+        await using LoopbackServer server = await LoopbackServer.StartAsync(ctx =>
+        {
+            string id = ctx.Request.Path.Value![(ctx.Request.Path.Value!.LastIndexOf('/') + 1)..];
+            int size = int.Parse(id.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+            ctx.Response.ContentType = "application/json";
+            return ctx.Response.WriteAsync($"{{\"id\":\"{id}\",\"imageFlavor\":\"WebApiContainer\",\"description\":\"{new string((char)('a' + (size % 26)), size)}\"}}");
+        });
+        using ClientHost host = Host(server);
+
+        foreach (int size in new[] { 40_000, 10, 5_000, 70_000, 1, 20_000, 300, 16_384, 0, 65_536 })
+        {
+            ImageResponseBase image = await host.Client.GetImageAsync($"img:{size}");
+            Assert.Equal($"img:{size}", image.Id);
+            Assert.Equal(new string((char)('a' + (size % 26)), size), image.Description);
+        }
+    }
+
     private static ClientHost Host(LoopbackServer server) => ClientHost.Create(options =>
     {
         options.Endpoint = server.BaseAddress;
