@@ -65,7 +65,7 @@ public class PooledBodyContentTests
 
         Assert.Throws<ObjectDisposedException>(() => stream.Read(new byte[4], 0, 4));
         Assert.Throws<ObjectDisposedException>(() => stream.ReadByte());
-        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await stream.ReadAsync(new byte[4]));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await stream.ReadExactlyAsync(new byte[4]));
     }
 
     [Fact]
