@@ -112,19 +112,10 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
         byte[] buffer = ArrayPool<byte>.Shared.Rent(declared);
         try
         {
-            int length = 0;
-            while (length < declared)
-            {
-                int read = await stream.ReadAsync(buffer.AsMemory(length, declared - length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    throw new IOException($"The response ended after {length} of its {declared} declared bytes.");
-                }
-
-                length += read;
-            }
-
-            return new PooledBodyContent(buffer, length);
+            int length = await stream.ReadAtLeastAsync(buffer.AsMemory(0, declared), declared, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return length < declared
+                ? throw new IOException($"The response ended after {length} of its {declared} declared bytes.")
+                : new PooledBodyContent(buffer, length);
         }
         catch
         {

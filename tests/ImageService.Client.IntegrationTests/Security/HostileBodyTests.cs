@@ -103,17 +103,19 @@ public sealed class HostileBodyTests
     public async Task GetImageAsync_ManyBodiesOfDifferentSizesInARow_EachReadsItsOwnBody()
     {
         // Each body is read into a pooled buffer that goes back when its response is disposed: no body may show
-        // through in the next, whether the next is longer or shorter.
+        // through in the next, whether the next is longer or shorter, declared (Content-Length) or chunked.
         await using LoopbackServer server = await LoopbackServer.StartAsync(ctx =>
         {
             string id = ctx.Request.Path.Value![(ctx.Request.Path.Value!.LastIndexOf('/') + 1)..];
             int size = int.Parse(id.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+            byte[] body = Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\",\"imageFlavor\":\"WebApiContainer\",\"description\":\"{new string((char)('a' + (size % 26)), size)}\"}}");
             ctx.Response.ContentType = "application/json";
-            return ctx.Response.WriteAsync($"{{\"id\":\"{id}\",\"imageFlavor\":\"WebApiContainer\",\"description\":\"{new string((char)('a' + (size % 26)), size)}\"}}");
+            ctx.Response.ContentLength = size % 2 == 0 ? body.Length : null;
+            return ctx.Response.Body.WriteAsync(body).AsTask();
         });
         using ClientHost host = Host(server);
 
-        foreach (int size in new[] { 40_000, 10, 5_000, 70_000, 1, 20_000, 300, 16_384, 0, 65_536 })
+        foreach (int size in new[] { 40_000, 11, 5_000, 70_001, 1, 20_000, 301, 16_384, 0, 65_537 })
         {
             ImageResponseBase image = await host.Client.GetImageAsync($"img:{size}");
             Assert.Equal($"img:{size}", image.Id);

@@ -35,25 +35,6 @@ public class PooledBodyContentTests
     }
 
     [Fact]
-    public async Task ReadAsStream_SeekAndReadByte_FollowThePosition()
-    {
-        using PooledBodyContent content = Content("abcdef");
-        using Stream stream = await content.ReadAsStreamAsync();
-
-        stream.Seek(-2, SeekOrigin.End);
-        int e = stream.ReadByte();
-        stream.Position = 1;
-        var two = new byte[2];
-        int read = stream.Read(two, 0, 2);
-
-        Assert.Equal('e', e);
-        Assert.Equal(2, read);
-        Assert.Equal("bc", Encoding.ASCII.GetString(two));
-        Assert.Equal(6, stream.Length);
-        Assert.False(stream.CanWrite);
-    }
-
-    [Fact]
     public async Task Read_AfterTheContentIsDisposed_ThrowsObjectDisposedException()
     {
         // The buffer is back in the pool once the response is disposed; a reader that kept the stream must not see
