@@ -2,68 +2,129 @@
 
 <#
 .SYNOPSIS
-    Builds, lints, tests and packs the ImageService SDK, and carries a spec change through to a release.
+    Builds, lints, tests and packs the ImageService SDK, and carries a spec
+    change through to a release.
 .DESCRIPTION
-    Run through the repo's local PowerShell tool, so nothing beyond the .NET SDK and Node.js is needed:
+    Run through the repo's local PowerShell tool, so nothing beyond the .NET
+    SDK and Node.js is needed:
         dotnet tool restore
         dotnet pwsh ./build.ps1 [target ...]
-    With no target it runs restore, lint, build, test and pack. Every target works as the first command on a fresh
-    clone (it restores what it needs). Every step stops the script with a non-zero exit code on failure. Warnings are
-    errors here, as in CI. `dotnet pwsh ./build.ps1 help` lists the targets; CONTRIBUTING.md has the workflows.
+    With no target it runs restore, lint, build, test and pack. Every
+    target works as the first command on a fresh clone (it restores what
+    it needs). Every step stops the script with a non-zero exit code on
+    failure. Warnings are errors here, and builds are deterministic
+    (ContinuousIntegrationBuild), as in CI. `dotnet pwsh ./build.ps1 help`
+    lists the targets (the -Target text below); CONTRIBUTING.md has the
+    workflows.
 .PARAMETER Target
-    help     list the targets (this text in full: Get-Help ./build.ps1 -Detailed)
-    restore  dotnet restore, and npm ci (Spectral, Prism, Optic) when node_modules is missing or older than package-lock.json
-    lint     Spectral on openapi/images.yaml (zero errors, zero warnings)
-    build    Client.sln in Release, warnings as errors (regenerates the client when the spec changed)
-    generation-check  prove the NSwag step is incremental (no rerun without a change, a rerun after touching the spec)
-    snippets          copy the samples' #region Snippet:* blocks into README.md
-    snippets-check    fail when README.md's code differs from the compiled samples
-    quickstart        run samples/Quickstart against the embedded emulator and check every lifecycle step
-    test     restore, lint, build, the checks above, then every test project
-    figures  print the reliability figures of the last test run (artifacts/figures) and write FIGURES.md
-    pack     the NuGet package of src/ImageService.Client into artifacts/packages
-    bench        the BenchmarkDotNet suite (tests/ImageService.Benchmarks, Release): SDK against the floor and the
-                 peers (Refit, stock NSwag, Kiota, Azure.Core), in process, then the peer comparison again in a child
-                 pinned to one core (taskset -c 0); writes tests/ImageService.Benchmarks/RESULTS.md (about 20 minutes)
-    bench-smoke  the same suite, one dry invocation each, every peer checked and run a few times on two cores and on
-                 one, no build timing (CI; fails when a benchmark throws or a peer returns a different image)
-    spec-update      after editing openapi/images.yaml: lint, regenerate, refresh the API baseline, build the whole
-                     solution, run both gates and the spec-following tests, and print the steps that remain (facade,
-                     emulator, tests, version, CHANGELOG); fails until none remain
-    spec-diff        Optic breaking-change check of openapi/images.yaml against the base (see -Base): an added enum
-                     value is MINOR for this SDK (Optic's verdict is shown); breaking changes need one MAJOR above the
-                     last release (1.0.0 before the first), additive ones one MINOR; CHANGELOG.md must describe the version
-    spec-diff-files  the same classifier on two files: -Old <spec> -New <spec> (fails on a breaking change)
-    api-diff         what changed in the public C# surface (PublicAPI.*.txt) since the same base, grouped by type; the
-                     same versioning rule (removed or changed symbols are breaking)
-    api-diff-files   the same comparison of two PublicAPI files or folders: -Old <path> -New <path>
-    api-baseline     rewrite PublicAPI.Unshipped.txt (sorted) from the build's RS0016/RS0017 diagnostics, then build
-                     the whole solution and say what else is red
-    release          -Version X: from a clean tree, check version.props and CHANGELOG.md, run both gates, move
-                     PublicAPI.Unshipped.txt into Shipped, date the CHANGELOG heading, commit and tag vX (pushes nothing)
+    help              list the targets: this text (all of the help:
+                      Get-Help ./build.ps1 -Detailed)
+    restore           dotnet restore, and npm ci (Spectral, Prism, Optic)
+                      when node_modules is missing or older than
+                      package-lock.json
+    lint              Spectral on openapi/images.yaml (zero errors, zero
+                      warnings)
+    build             Client.sln in Release, warnings as errors, as CI
+                      builds it (regenerates the client when the spec
+                      changed)
+    generation-check  prove the NSwag step is incremental (no rerun
+                      without a change, a rerun after touching the spec)
+    snippets          copy the samples' #region Snippet:* blocks into
+                      README.md and the package's README
+    snippets-check    fail when that code differs from the compiled
+                      samples
+    quickstart        run samples/Quickstart against the embedded
+                      emulator and check every lifecycle step
+    test              restore, lint, build, the checks above, then every
+                      test project
+    figures           print the reliability figures of the last test run
+                      (artifacts/figures) and write FIGURES.md
+    pack              the NuGet package (and .snupkg) of every project
+                      with IsPackable=true into artifacts/packages (see
+                      -PackageOutput, -VersionSuffix); builds only those
+                      projects and what they reference, as build does,
+                      so it reuses a fresh build
+    bench             the BenchmarkDotNet suite
+                      (tests/ImageService.Benchmarks, Release): SDK
+                      against the floor and the peers (Refit, stock
+                      NSwag, Kiota, Azure.Core), in process, then the
+                      peer comparison again in a child pinned to one
+                      core (taskset -c 0); writes
+                      tests/ImageService.Benchmarks/RESULTS.md (about
+                      20 minutes)
+    bench-smoke       the same suite, one dry invocation each, every peer
+                      checked and run a few times on two cores and on
+                      one, no build timing (CI; fails when a benchmark
+                      throws or a peer returns a different image)
+    spec-update       after editing openapi/images.yaml: lint,
+                      regenerate, refresh the API baseline, build the
+                      whole solution, run both gates and the
+                      spec-following tests, and print the steps that
+                      remain (facade, emulator, tests, version,
+                      CHANGELOG); fails until none remain
+    spec-diff         Optic breaking-change check of openapi/images.yaml
+                      against the base (see -Base): an added enum value
+                      is MINOR for this SDK (Optic's verdict is shown);
+                      breaking changes need one MAJOR above the last
+                      release (1.0.0 before the first), additive ones
+                      one MINOR; CHANGELOG.md must describe the version
+    spec-diff-files   the same classifier on two files: -Old <spec>
+                      -New <spec> (fails on a breaking change)
+    api-diff          what changed in the public C# surface
+                      (PublicAPI.*.txt) since the same base, grouped by
+                      type; the same versioning rule (removed or changed
+                      symbols are breaking)
+    api-diff-files    the same comparison of two PublicAPI files or
+                      folders: -Old <path> -New <path>
+    api-baseline      rewrite PublicAPI.Unshipped.txt (sorted) from the
+                      build's RS0016/RS0017 diagnostics, then build the
+                      whole solution and say what else is red
+    release           -Version X: from a clean tree, check version.props
+                      and CHANGELOG.md, run both gates, move
+                      PublicAPI.Unshipped.txt into Shipped, date the
+                      CHANGELOG heading, commit and tag vX (pushes
+                      nothing)
 .PARAMETER Configuration
     Release (default) or Debug.
 .PARAMETER Base
-    The git ref spec-diff and api-diff compare with (both use the same one). Default: the newest release tag (v*),
-    else the merge base with origin/main when HEAD is ahead of it, else HEAD when the spec or the PublicAPI files have
-    uncommitted changes, else the parent of the last commit that changed them (no such commit: nothing to compare).
+    The git ref spec-diff and api-diff compare with (both use the same
+    one). Default: the newest release tag (v*), else the merge base with
+    origin/main when HEAD is ahead of it, else HEAD when the spec or the
+    PublicAPI files have uncommitted changes, else the parent of the last
+    commit that changed them (no such commit: nothing to compare).
 .PARAMETER Old
-    spec-diff-files / api-diff-files: the file (or PublicAPI folder) before the change.
+    spec-diff-files / api-diff-files: the file (or PublicAPI folder)
+    before the change.
 .PARAMETER New
-    spec-diff-files / api-diff-files: the file (or PublicAPI folder) after the change.
+    spec-diff-files / api-diff-files: the file (or PublicAPI folder)
+    after the change.
 .PARAMETER Version
-    release: the version to release, MAJOR.MINOR.PATCH; version.props must already say it.
+    release: the version to release, MAJOR.MINOR.PATCH; version.props
+    must already say it.
 .PARAMETER Date
-    release: the date written into the CHANGELOG heading (yyyy-MM-dd). Default: today (UTC).
+    release: the date written into the CHANGELOG heading (yyyy-MM-dd).
+    Default: today (UTC).
+.PARAMETER PackageOutput
+    pack: the folder the packages go to. Default: artifacts/packages.
+.PARAMETER VersionSuffix
+    pack: a prerelease suffix (dev.2 packs 1.0.0-dev.2). NuGet serves a
+    version it has cached forever, so a repack meant for a project that
+    already restored this version needs a new suffix.
 .EXAMPLE
     dotnet pwsh ./build.ps1 test
-    Everything CI runs before the gates: restore, lint, build, the checks, every test.
+    Everything CI runs before the gates: restore, lint, build, the checks,
+    every test.
 .EXAMPLE
     dotnet pwsh ./build.ps1 spec-update
-    After editing openapi/images.yaml: what the change does and every step left (CONTRIBUTING.md).
+    After editing openapi/images.yaml: what the change does and every
+    step left (CONTRIBUTING.md).
+.EXAMPLE
+    dotnet pwsh ./build.ps1 pack -VersionSuffix dev.2
+    Packages into artifacts/packages, versioned 1.0.0-dev.2.
 .EXAMPLE
     dotnet pwsh ./build.ps1 release -Version 1.0.0
-    Tag v1.0.0 with the public API moved to PublicAPI.Shipped.txt and the CHANGELOG heading dated.
+    Tag v1.0.0 with the public API moved to PublicAPI.Shipped.txt and
+    the CHANGELOG heading dated.
 #>
 [CmdletBinding()]
 param(
@@ -75,7 +136,9 @@ param(
     [string] $Old = '',
     [string] $New = '',
     [string] $Version = '',
-    [string] $Date = ''
+    [string] $Date = '',
+    [string] $PackageOutput = '',
+    [string] $VersionSuffix = ''
 )
 
 Set-StrictMode -Version Latest
@@ -84,6 +147,9 @@ $PSNativeCommandUseErrorActionPreference = $false
 $Root = $PSScriptRoot
 $Solution = Join-Path $Root 'Client.sln'
 $Artifacts = Join-Path $Root 'artifacts'
+# How build, generation-check and pack build: warnings as errors and deterministic, as CI builds (CI=true sets the same
+# in Directory.Build.props). One set of properties, so that pack finds the build up to date instead of recompiling.
+$BuildProperties = @('-warnaserror', '-p:TreatWarningsAsErrors=true', '-p:ContinuousIntegrationBuild=true')
 $script:Completed = [System.Collections.Generic.HashSet[string]]::new()
 $script:Timings = [System.Collections.Generic.List[object]]::new()
 $script:TestSummary = $null
@@ -157,6 +223,20 @@ function Write-Figures([string] $FiguresDirectory) {
     $lines | ForEach-Object { Write-Host "  $_" }
 }
 
+# The targets' help is written once, under .PARAMETER Target at the top of this file, where Get-Help reads it too:
+# `help` prints those lines. An entry starts with the target's name; more-indented lines continue it.
+function Get-TargetHelp {
+    $parameter = (Get-Help $PSCommandPath).parameters.parameter | Where-Object name -eq 'Target'
+    if (-not $parameter) { throw "Get-Help found no .PARAMETER Target in ${PSCommandPath}: its comment-based help is broken (a line there that starts with '.' and is no help keyword, such as .NET, hides all of it)." }
+    $lines = @((($parameter.description | ForEach-Object Text) -join "`n") -split "`r?`n")
+    $documented = @($lines | Where-Object { $_ -match '^(?<name>[a-z][a-z-]*)\s{2,}\S' } | ForEach-Object { $Matches['name'] })
+    $undocumented = @($Targets.Keys | Where-Object { $_ -notin $documented })
+    $unknown = @($documented | Where-Object { -not $Targets.Contains($_) })
+    $problems = @($undocumented | ForEach-Object { "target '$_' has no entry" }) + @($unknown | ForEach-Object { "'$_' is no target" })
+    if ($problems.Count) { throw "The help under .PARAMETER Target in build.ps1 is out of date: $($problems -join '; ')." }
+    return $lines
+}
+
 function Invoke-Target([string] $Name) {
     if ($script:Completed.Contains($Name)) { return }
     $definition = $Targets[$Name]
@@ -205,7 +285,7 @@ $Targets = [ordered]@{
         Description = "build Client.sln ($Configuration, warnings as errors)"
         DependsOn = @('restore')
         Action = {
-            Invoke-Native dotnet @('build', $Solution, '--no-restore', '-c', $Configuration, '-warnaserror', '-p:TreatWarningsAsErrors=true', '-nologo')
+            Invoke-Native dotnet (@('build', $Solution, '--no-restore', '-c', $Configuration, '-nologo') + $BuildProperties)
         }
     }
     'generation-check' = @{
@@ -214,16 +294,26 @@ $Targets = [ordered]@{
         Action = {
             $project = Join-Path $Root 'src/ImageService.Client/ImageService.Client.csproj'
             $generated = Join-Path $Root "src/ImageService.Client/obj/$Configuration/net10.0/Generated/ImageServiceRestClient.g.cs"
+            $spec = Get-Item (Join-Path $Root 'openapi/images.yaml')
+            $specTime = $spec.LastWriteTimeUtc
+            $build = @('build', $project, '--no-restore', '-c', $Configuration, '-f', 'net10.0', '-nologo', '-v:minimal') + $BuildProperties
             $before = (Get-Item $generated).LastWriteTimeUtc
-            $quiet = dotnet build $project --no-restore -c $Configuration -f net10.0 -nologo -v:minimal
+            $quiet = & dotnet $build
             if ($LASTEXITCODE -ne 0) { $quiet | Write-Host; throw 'The no-change build failed.' }
             if ((Get-Item $generated).LastWriteTimeUtc -ne $before) { throw 'A build with no spec change rewrote the generated client.' }
             Write-Host '    no change: generated client untouched'
-            (Get-Item (Join-Path $Root 'openapi/images.yaml')).LastWriteTimeUtc = [DateTime]::UtcNow
-            $quiet = dotnet build $project --no-restore -c $Configuration -f net10.0 -nologo -v:minimal
-            if ($LASTEXITCODE -ne 0) { $quiet | Write-Host; throw 'The build after touching the spec failed.' }
-            if ((Get-Item $generated).LastWriteTimeUtc -le $before) { throw 'Touching openapi/images.yaml did not regenerate the client.' }
-            Write-Host '    spec touched: generated client regenerated'
+            try {
+                $spec.LastWriteTimeUtc = [DateTime]::UtcNow
+                $quiet = & dotnet $build
+                if ($LASTEXITCODE -ne 0) { $quiet | Write-Host; throw 'The build after touching the spec failed.' }
+                if ((Get-Item $generated).LastWriteTimeUtc -le $before) { throw 'Touching openapi/images.yaml did not regenerate the client.' }
+                Write-Host '    spec touched: generated client regenerated'
+            }
+            finally {
+                # The spec's text never changed: its old time back leaves every other output of it (the net8.0 client,
+                # the emulator, the benchmark peers) up to date, so a pack or build after the tests reuses them.
+                $spec.LastWriteTimeUtc = $specTime
+            }
         }
     }
     snippets = @{
@@ -277,11 +367,16 @@ $Targets = [ordered]@{
         Action = { Write-Figures (Join-Path $Artifacts 'figures') }
     }
     pack = @{
-        Description = 'pack src/ImageService.Client'
-        DependsOn = @('restore', 'build')
+        Description = 'pack every project with IsPackable=true, building only them, as CI does'
+        DependsOn = @()
         Action = {
-            Invoke-Native dotnet @('pack', (Join-Path $Root 'src/ImageService.Client/ImageService.Client.csproj'), '--no-build', '-c', $Configuration,
-                '-o', (Join-Path $Artifacts 'packages'), '-nologo')
+            # dotnet pack on the solution runs Pack on every project, and Pack does nothing where IsPackable is false
+            # (tests, samples, benchmarks, the source generator): only the packable projects and what they reference are
+            # built, incrementally and with the build target's properties, so a fresh build is reused. It restores them.
+            $output = if ($PackageOutput) { [System.IO.Path]::GetFullPath($PackageOutput, (Get-Location).Path) } else { Join-Path $Artifacts 'packages' }
+            $arguments = @('pack', $Solution, '-c', $Configuration, '-o', $output, '-nologo') + $BuildProperties
+            if ($VersionSuffix) { $arguments += @('--version-suffix', $VersionSuffix) }
+            Invoke-Native dotnet $arguments
         }
     }
     bench = @{
@@ -358,10 +453,10 @@ $Targets = [ordered]@{
         Description = 'list the targets'
         DependsOn = @()
         Action = {
-            Write-Host 'Usage: dotnet pwsh ./build.ps1 [target ...] [-Configuration Release|Debug] [-Base <ref>] [-Old <path> -New <path>] [-Version X]'
+            Write-Host 'Usage: dotnet pwsh ./build.ps1 [target ...] [-Configuration Release|Debug] [-Base <ref>] [-Old <path> -New <path>] [-Version X] [-PackageOutput <folder>] [-VersionSuffix <suffix>]'
             Write-Host 'No target: restore, lint, build, test, pack. Full help: Get-Help ./build.ps1 -Detailed. Workflows: CONTRIBUTING.md.'
             Write-Host ''
-            foreach ($entry in $Targets.GetEnumerator()) { Write-Host ("  {0,-18} {1}" -f $entry.Key, $entry.Value.Description) }
+            Get-TargetHelp | ForEach-Object { Write-Host "  $_" }
         }
     }
 }
