@@ -1,6 +1,6 @@
 # README snippets come from compiled sample code: `#region Snippet:Name` … `#endregion` in samples/**/*.cs fills the
-# README block `<!-- snippet:Name -->` … `<!-- /snippet -->`. (MarkdownSnippets does this job in Polly's repo; it is not
-# served by this project's package feed, so this is the few lines of it that we need.)
+# block `<!-- snippet:Name -->` … `<!-- /snippet -->` of README.md and of the package's README. (MarkdownSnippets does
+# this job in Polly's repo; it is not served by this project's package feed, so this is the few lines of it we need.)
 
 function Get-SampleSnippets([string] $Root) {
     $snippets = @{}
@@ -26,28 +26,38 @@ function Get-SampleSnippets([string] $Root) {
     return $snippets
 }
 
+# The Markdown files whose code comes from the samples: the repository's README and the package's (what a feed shows).
+$ReadmeFilesWithSnippets = @('README.md', 'src/ImageService.Client/README.md')
+
 function Update-ReadmeSnippets([string] $Root, [switch] $Check) {
-    $readmePath = Join-Path $Root 'README.md'
-    $readme = [System.IO.File]::ReadAllText($readmePath)
     $snippets = Get-SampleSnippets $Root
     $used = [System.Collections.Generic.HashSet[string]]::new()
     $pattern = '(?s)<!-- snippet:(?<name>[^ ]+) -->\n.*?<!-- /snippet -->'
-    $updated = [regex]::Replace($readme, $pattern, {
-            param($match)
-            $name = $match.Groups['name'].Value
-            if (-not $snippets.ContainsKey($name)) { throw "README.md asks for snippet '$name', which no sample defines (#region Snippet:$name)." }
-            [void] $used.Add($name)
-            "<!-- snippet:$name -->`n``````csharp`n$($snippets[$name])`n```````n<!-- /snippet -->"
-        })
+    $drifted = [System.Collections.Generic.List[string]]::new()
+    foreach ($file in $ReadmeFilesWithSnippets) {
+        $readmePath = Join-Path $Root $file
+        $readme = [System.IO.File]::ReadAllText($readmePath)
+        $updated = [regex]::Replace($readme, $pattern, {
+                param($match)
+                $name = $match.Groups['name'].Value
+                if (-not $snippets.ContainsKey($name)) { throw "$file asks for snippet '$name', which no sample defines (#region Snippet:$name)." }
+                [void] $used.Add($name)
+                "<!-- snippet:$name -->`n``````csharp`n$($snippets[$name])`n```````n<!-- /snippet -->"
+            })
+        if ($updated -eq $readme) { continue }
+        $drifted.Add($file)
+        if (-not $Check) { [System.IO.File]::WriteAllText($readmePath, $updated) }
+    }
     $unused = $snippets.Keys | Where-Object { -not $used.Contains($_) }
-    if ($unused) { Write-Host "    note: sample snippets not shown in README.md: $($unused -join ', ')" }
-    if ($updated -eq $readme) {
-        Write-Host "    README.md snippets match the sample code ($($used.Count) snippets)."
-        return
+    if ($unused) { Write-Host "    note: sample snippets shown nowhere: $($unused -join ', ')" }
+    $files = $ReadmeFilesWithSnippets -join ' and '
+    if ($drifted.Count -eq 0) {
+        Write-Host "    $files match the sample code ($($used.Count) snippets)."
     }
-    if ($Check) {
-        throw "README.md code has drifted from the samples. Run 'dotnet pwsh ./build.ps1 snippets' and commit the result."
+    elseif ($Check) {
+        throw "The code in $($drifted -join ' and ') has drifted from the samples. Run 'dotnet pwsh ./build.ps1 snippets' and commit the result."
     }
-    [System.IO.File]::WriteAllText($readmePath, $updated)
-    Write-Host "    README.md updated from the sample code ($($used.Count) snippets)."
+    else {
+        Write-Host "    $($drifted -join ' and ') updated from the sample code ($($used.Count) snippets)."
+    }
 }

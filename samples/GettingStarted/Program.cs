@@ -6,19 +6,22 @@ using System;
 using System.Collections.Generic;
 using Azure.Core;
 using ImageService.Client;
-
-var client = new ImageServiceClient(new ImageServiceClientOptions
-{
-    Endpoint = new Uri(args.Length > 0 ? args[0] : "http://127.0.0.1:5080/"),
-    SubscriptionId = "00000000-0000-0000-0000-000000000000",
-    ResourceGroup = "emulator-rg",
-    Workspace = "emulator-ws",
-    // The emulator accepts this one token. Against Azure, use new DefaultAzureCredential() from Azure.Identity.
-    Credential = DelegatedTokenCredential.Create((_, _) => new AccessToken("emulator-token", DateTimeOffset.MaxValue)),
-});
+using Microsoft.Extensions.Options;
 
 try
 {
+    // The options are checked here, before any request: a mistake (an http:// endpoint on another machine, an endpoint
+    // that already holds the workspace's path, a missing setting) throws OptionsValidationException, which names it.
+    var client = new ImageServiceClient(new ImageServiceClientOptions
+    {
+        Endpoint = new Uri(args.Length > 0 ? args[0] : "http://127.0.0.1:5080/"),
+        SubscriptionId = "00000000-0000-0000-0000-000000000000",
+        ResourceGroup = "emulator-rg",
+        Workspace = "emulator-ws",
+        // The emulator accepts this one token. Against Azure, use new DefaultAzureCredential() from Azure.Identity.
+        Credential = DelegatedTokenCredential.Create((_, _) => new AccessToken("emulator-token", DateTimeOffset.MaxValue)),
+    });
+
     // A new request is a WebApiContainer Docker image; name it and say what goes in it.
     var request = new DockerImageRequest
     {
@@ -49,6 +52,17 @@ try
     bool deleted = await client.DeleteImageAsync(image.Id!);
     Console.WriteLine($"delete: {image.Id} {(deleted ? "deleted" : "was already gone")}");
     return 0;
+}
+catch (UriFormatException)
+{
+    Console.Error.WriteLine($"Invalid input: '{args[0]}' is not an absolute URL such as http://127.0.0.1:5080/.");
+    return 2;
+}
+catch (Exception ex) when (ex is OptionsValidationException or ArgumentException)
+{
+    // A mistake in the options or in an argument of a call: that call sent nothing, and the message names the mistake.
+    Console.Error.WriteLine($"Invalid input: {ex.Message}");
+    return 2;
 }
 catch (ImageServiceException ex)
 {
