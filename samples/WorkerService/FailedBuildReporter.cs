@@ -32,6 +32,9 @@ public sealed partial class FailedBuildReporter(
     IHostApplicationLifetime lifetime,
     ILogger<FailedBuildReporter> logger) : BackgroundService
 {
+    /// <summary>Gets a value indicating whether the last scan failed (with <c>--once</c>, the exit code says so).</summary>
+    public bool LastScanFailed { get; private set; }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,11 +44,13 @@ public sealed partial class FailedBuildReporter(
             try
             {
                 await ReportFailedBuildsAsync(stoppingToken);
+                LastScanFailed = false;
             }
             catch (ImageServiceException ex)
             {
                 // Transient faults were already retried by the client's resilience pipeline; this one is worth a human's look.
                 LogScanFailed(ex.Message);
+                LastScanFailed = true;
             }
 
             if (options.Value.RunOnce)

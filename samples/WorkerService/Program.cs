@@ -4,8 +4,9 @@
 //   dotnet run --project samples/WorkerService -- --emulator --once
 //
 // --emulator starts the emulator in process, with two sample images (one whose build failed), and points the client at
-// it; --once scans once and exits. Without --emulator, appsettings.json points at the standalone emulator
-// (dotnet run --project src/ImageService.Emulator); for Azure, set the ImageService section to your workspace.
+// it; --once scans once and exits, with exit code 1 when the scan failed. Without --emulator, appsettings.json points at
+// the standalone emulator (dotnet run --project src/ImageService.Emulator); for Azure, set the ImageService section to
+// your workspace. Invalid settings print one line each and exit with code 2.
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -19,6 +20,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 // The two switches are this sample's own; the rest of the command line is configuration (--ImageService:Endpoint=...).
 bool useEmulator = args.Contains("--emulator");
@@ -53,20 +55,49 @@ if (emulator is not null)
 }
 
 // One line per failed scan: the scan's own error line already says what the client's retries ended with, so the
-// client's per-attempt warnings and Polly's records (its last failed attempt is an error, with the exception's stack
-// trace) stay out of this worker's log. Lower these levels to see every attempt.
-builder.Logging.AddFilter("ImageService.Client", LogLevel.Error).AddFilter("Polly", LogLevel.None);
+// client's per-attempt warnings (a retry, a failed call) stay out of this worker's log. Lower this level to see every
+// attempt. (The client's pipeline runs without Polly's telemetry, so Polly writes nothing here.)
+builder.Logging.AddFilter("ImageService.Client", LogLevel.Error);
 
 builder.Services
     .AddOptions<FailedBuildReporterOptions>()
     .Bind(builder.Configuration.GetSection(FailedBuildReporterOptions.SectionName))
     .ValidateDataAnnotations()
     .ValidateOnStart();
-builder.Services.AddHostedService<FailedBuildReporter>();
+builder.Services.AddSingleton<FailedBuildReporter>();
+builder.Services.AddHostedService(services => services.GetRequiredService<FailedBuildReporter>());
 
-// Bad options (a missing endpoint, a retry count of 50, an attempt timeout above the total timeout…) stop the host here,
-// with a message that names the option and its value, instead of failing on the first request.
-await builder.Build().RunAsync();
+using IHost host = builder.Build();
+try
+{
+    // The checks ValidateOnStart registered, run before the host starts: bad options (a missing endpoint, a retry count
+    // of 50, an attempt timeout above the total timeout…) are one line each, naming the option and its value, instead
+    // of the host's error record and a stack trace.
+    host.Services.GetService<IStartupValidator>()?.Validate();
+}
+catch (Exception ex) when (ConfigurationErrors(ex) is { Count: > 0 } errors)
+{
+    foreach (string error in errors)
+    {
+        Console.Error.WriteLine($"Invalid configuration: {error}");
+    }
+
+    return 2;
+}
+
+FailedBuildReporter reporter = host.Services.GetRequiredService<FailedBuildReporter>();
+await host.RunAsync();
+return reporter.LastScanFailed ? 1 : 0;
+
+// What is wrong with the configuration: every failure of every options validation, or a value that does not bind
+// (--ImageService:MaxRetryAttempts=many). Anything else is no configuration error and is rethrown.
+static List<string> ConfigurationErrors(Exception exception) => exception switch
+{
+    OptionsValidationException validation => [.. validation.Failures],
+    AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(ConfigurationErrors)],
+    InvalidOperationException binding when binding.InnerException is ArgumentException or FormatException or OverflowException => [binding.Message],
+    _ => [],
+};
 
 static TokenCredential EmulatorCredential(string token) =>
     DelegatedTokenCredential.Create((_, _) => new AccessToken(token, DateTimeOffset.MaxValue));
