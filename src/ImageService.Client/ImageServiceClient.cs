@@ -464,7 +464,8 @@ public class ImageServiceClient
         {
             return select(await action(cancellationToken).ConfigureAwait(false));
         }
-        catch (Exception ex) when (ErrorMapper.Map(ex, operation, clientRequestId, cancellationToken) is { } mapped)
+        // Every call's imageId is the image its path addresses, except create's, which is the new image's name.
+        catch (Exception ex) when (ErrorMapper.Map(ex, operation, clientRequestId, cancellationToken, operation == "StartCreateImage" ? null : imageId) is { } mapped)
         {
             ImageServiceDiagnostics.RecordFailure(activity, mapped);
             if (ReferenceEquals(mapped, ex))

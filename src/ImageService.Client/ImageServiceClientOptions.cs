@@ -62,7 +62,11 @@ public sealed class ImageServiceClientOptions
 
     /// <summary>Gets or sets the service endpoint, for example <c>https://westus.api.azureml.ms/</c>.</summary>
     /// <value>The default value is <see langword="null"/>; the option is required.</value>
-    /// <remarks>Must be absolute and https, or http to a loopback host (an emulator). A trailing slash is added if missing.</remarks>
+    /// <remarks>
+    /// Must be absolute and https, or http to a loopback host (an emulator). A trailing slash is added if missing. The
+    /// host alone (or a proxy's prefix): the client adds the <c>/modelmanagement/v1.0/subscriptions/…/workspaces/…</c>
+    /// path itself, and an endpoint that already contains it is refused.
+    /// </remarks>
     [RequiredOption]
     public Uri? Endpoint { get; set; }
 

@@ -47,6 +47,10 @@ internal sealed class ImageServiceClientOptionsValidator : IValidateOptions<Imag
             {
                 yield return Invariant($"ImageServiceClientOptions.Endpoint ('{endpoint}') must not have a query or a fragment.");
             }
+            else if (WorkspacePathIn(endpoint) is { } failure)
+            {
+                yield return failure;
+            }
         }
 
         for (int i = 0; i < options.AdditionalAllowedOrigins.Count; i++)
@@ -82,6 +86,35 @@ internal sealed class ImageServiceClientOptionsValidator : IValidateOptions<Imag
         {
             yield return Invariant($"ImageServiceClientOptions.PollingInterval ({options.PollingInterval}) must not be greater than OperationTimeout ({options.OperationTimeout}).");
         }
+    }
+
+    /// <summary>
+    /// An endpoint that already holds the service's path (the workspace URL an emulator or a portal shows) would have the
+    /// client request that path twice: refused, saying which endpoint to use and, when the path names them, the
+    /// workspace's settings.
+    /// </summary>
+    private static string? WorkspacePathIn(Uri endpoint)
+    {
+        const string ServicePath = "/modelmanagement/";
+        string path = endpoint.AbsolutePath.EndsWith('/') ? endpoint.AbsolutePath : endpoint.AbsolutePath + "/";
+        int start = path.IndexOf(ServicePath, StringComparison.OrdinalIgnoreCase);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        string use = endpoint.GetLeftPart(UriPartial.Authority) + path[..(start + 1)];
+        string[] segments = path[start..].Split('/', StringSplitOptions.RemoveEmptyEntries);
+        string? After(string name)
+        {
+            int at = Array.FindIndex(segments, s => s.Equals(name, StringComparison.OrdinalIgnoreCase));
+            return at >= 0 && at + 1 < segments.Length ? Uri.UnescapeDataString(segments[at + 1]) : null;
+        }
+
+        string settings = (After("subscriptions"), After("resourceGroups"), After("workspaces")) is ({ } subscription, { } group, { } workspace)
+            ? Invariant($", with SubscriptionId '{subscription}', ResourceGroup '{group}' and Workspace '{workspace}'")
+            : string.Empty;
+        return Invariant($"ImageServiceClientOptions.Endpoint ('{endpoint}') already contains the service's path ('{path[start..]}'), which the client adds itself: use Endpoint '{use}'{settings}.");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

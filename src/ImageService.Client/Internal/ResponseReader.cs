@@ -46,8 +46,45 @@ internal static class ResponseReader
         catch (Exception ex) when (ex is not (OperationCanceledException or IOException or ImageServiceException))
         {
             string cause = ex is JsonException ? ex.Message : $"{ex.Message} Path '{reader.Path}'.";
-            throw new ApiException($"the response body could not be read as JSON of the expected shape: {cause}", (int)response.StatusCode, null, headers, ex);
+            throw new ApiException(NotJson(response, stream) ?? $"the response body could not be read as JSON of the expected shape: {cause}", (int)response.StatusCode, null, headers, ex);
         }
+    }
+
+    /// <summary>
+    /// What a body that does not even start like JSON was (its content type and first characters, control characters
+    /// removed), and what that suggests: the endpoint answering is no image service (a web page, a proxy's error page).
+    /// Null for a body that starts like JSON (it failed for its shape or syntax), and for one that cannot be read again.
+    /// </summary>
+    private static string? NotJson(HttpResponseMessage response, Stream body)
+    {
+        const int SampleBytes = 64;
+        if (!body.CanSeek)
+        {
+            return null;
+        }
+
+        body.Position = 0;
+        byte[] sample = new byte[SampleBytes];
+        int read = body.ReadAtLeast(sample, SampleBytes, throwOnEndOfStream: false);
+        string text = Encoding.UTF8.GetString(sample, 0, read);
+        string start = text.TrimStart().TrimStart('\uFEFF').TrimStart(); // a byte order mark is no character of the body
+        if (start.Length > 0 && (start[0] is '{' or '[' or '"' or '-' or 't' or 'f' or 'n' || char.IsAsciiDigit(start[0])))
+        {
+            return null;
+        }
+
+        var shown = new StringBuilder(text.Length);
+        foreach (char c in start)
+        {
+            char printable = char.IsControl(c) || char.IsWhiteSpace(c) ? ' ' : c;
+            if (printable != ' ' || (shown.Length > 0 && shown[^1] != ' '))
+            {
+                shown.Append(printable);
+            }
+        }
+
+        string ellipsis = read == SampleBytes ? "…" : string.Empty;
+        return $"the answer is not JSON (Content-Type '{response.Content.Headers.ContentType?.ToString() ?? "none"}', body starting '{shown.ToString().TrimEnd()}{ellipsis}'): the endpoint may not be an image service; check ImageServiceClientOptions.Endpoint.";
     }
 
     /// <summary>
