@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using System.Threading;
 using System.Threading.Tasks;
 using ImageService.Client.PackageTests.TestSupport;
 using ImageService.Emulator;
@@ -10,54 +11,29 @@ using ImageService.Emulator;
 namespace ImageService.Client.PackageTests;
 
 /// <summary>
-/// The README's getting started, followed literally: a new console project, a nuget.config with the packed package's
+/// The packed package's README, followed literally: a new console project, a nuget.config with the packed package's
 /// folder as a source, the README's <c>dotnet add package</c> lines, the README's Program.cs copied verbatim, then
-/// build and run against the emulator. The README cannot drift from the package without this failing.
+/// build and run it against the emulator, and with the mistakes a newcomer makes. The README cannot drift from the
+/// package without this failing.
 /// </summary>
 [Collection(PackedClientCollection.Name)]
-public sealed class GettingStartedTests(PackedClient packed) : IAsyncLifetime
+public sealed class GettingStartedTests(PackedClient packed, GettingStartedTests.ReadmeApp app) : IClassFixture<GettingStartedTests.ReadmeApp>, IAsyncLifetime
 {
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "imageservice-gettingstarted-" + Guid.NewGuid().ToString("N")[..8]);
     private ImageServiceEmulator _emulator = null!;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_work);
         // The defaults are the standalone emulator's: the token, subscription, resource group and workspace the README's
         // Program.cs uses; only the port differs (a free one, given to the program as its first argument).
         _emulator = await ImageServiceEmulator.StartAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _emulator.DisposeAsync();
-        Directory.Delete(_work, recursive: true);
-    }
+    public async Task DisposeAsync() => await _emulator.DisposeAsync();
 
     [Fact]
     public async Task ReadmeProgram_InNewConsoleProjectWithPackedPackage_RunsTheLifecycle()
     {
-        string readme = await File.ReadAllTextAsync(Repository.Readme);
-        string program = ReadmeSections.GettingStartedProgram(readme);
-        IReadOnlyList<string> packages = ReadmeSections.GettingStartedPackages(readme);
-        Assert.Contains("ImageService.Client", packages);
-
-        string app = Path.Combine(_work, "MyImages");
-        // A package cache of its own: ~/.nuget/packages may hold an ImageService.Client 1.0.0 from an earlier pack, and
-        // NuGet never looks at a cached version again, so the test would run yesterday's package.
-        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_work, "nuget-packages") };
-
-        (await DotnetCli.RunAsync(_work, environment, "new", "console", "-o", "MyImages")).EnsureSuccess();
-        (await DotnetCli.RunAsync(app, environment, "new", "nugetconfig")).EnsureSuccess();
-        (await DotnetCli.RunAsync(app, environment, "nuget", "add", "source", packed.Folder, "--name", "imageservice-local", "--configfile", "nuget.config")).EnsureSuccess();
-        foreach (string package in packages)
-        {
-            (await DotnetCli.RunAsync(app, environment, "add", "package", package)).EnsureSuccess();
-        }
-
-        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), program);
-        (await DotnetCli.RunAsync(app, environment, "build", "-nologo")).EnsureSuccess();
-        CliResult run = await DotnetCli.RunAsync(app, environment, "run", "--no-build", "--", _emulator.BaseAddress.ToString());
+        CliResult run = await app.RunAsync(packed, _emulator.BaseAddress.ToString());
 
         Assert.True(run.ExitCode == 0, $"The README's Program.cs exited with {run.ExitCode}:\n{run.Output}");
         string id = Regex.Match(run.Output, @"^create: (getting-started:\d+) Succeeded$", RegexOptions.Multiline).Groups[1].Value;
@@ -76,22 +52,122 @@ public sealed class GettingStartedTests(PackedClient packed) : IAsyncLifetime
         Assert.Null(_emulator.GetImage(id));
         Assert.Single(_emulator.RequestsTo("/images"), r => r.Method == "POST");
     }
+
+    [Fact]
+    public async Task ReadmeProgram_HttpEndpointOnAnotherHost_PrintsTheMistakeInOneLineAndFails()
+    {
+        CliResult run = await app.RunAsync(packed, "http://images.example.test/");
+
+        AssertFailsInOneLine(run, "Invalid input: ImageServiceClientOptions.Endpoint ('http://images.example.test/') must use https; http is allowed only for a loopback host.");
+    }
+
+    [Fact]
+    public async Task ReadmeProgram_EmulatorsWorkspaceUrlAsEndpoint_PrintsTheEndpointToUseInOneLineAndFails()
+    {
+        // The standalone emulator prints this URL as "workspace:"; it is the first thing a newcomer pastes.
+        CliResult run = await app.RunAsync(packed, _emulator.WorkspaceUri.ToString());
+
+        AssertFailsInOneLine(run, $"use Endpoint '{_emulator.BaseAddress}', with SubscriptionId '{_emulator.SubscriptionId}', ResourceGroup '{_emulator.ResourceGroup}' and Workspace '{_emulator.Workspace}'.");
+        Assert.Empty(_emulator.RequestsTo("/images"));
+    }
+
+    [Fact]
+    public async Task ReadmeProgram_EndpointWithoutScheme_PrintsTheMistakeInOneLineAndFails()
+    {
+        CliResult run = await app.RunAsync(packed, "127.0.0.1:5080");
+
+        AssertFailsInOneLine(run, "Invalid input: '127.0.0.1:5080' is not an absolute URL such as http://127.0.0.1:5080/.");
+    }
+
+    /// <summary>A mistake is one line that names it, a non-zero exit code, and no stack trace.</summary>
+    private static void AssertFailsInOneLine(CliResult run, string expected)
+    {
+        string[] lines = [.. run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        Assert.True(run.ExitCode != 0, $"The README's Program.cs exited with 0:\n{run.Output}");
+        Assert.True(lines.Length == 1, $"Expected one line:\n{run.Output}");
+        Assert.Contains(expected, lines[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The new console project of the README's getting started, with the packed package and the packed README's
+    /// Program.cs, built once for the tests of the class and run with different arguments.
+    /// </summary>
+    public sealed class ReadmeApp : IDisposable
+    {
+        private readonly string _work = Path.Combine(Path.GetTempPath(), "imageservice-gettingstarted-" + Guid.NewGuid().ToString("N")[..8]);
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private string? _app;
+
+        // A package cache of its own: ~/.nuget/packages may hold an ImageService.Client of the same version from an
+        // earlier pack, and NuGet never looks at a cached version again, so the test would run yesterday's package.
+        private Dictionary<string, string> Environment => new() { ["NUGET_PACKAGES"] = Path.Combine(_work, "nuget-packages") };
+
+        internal async Task<CliResult> RunAsync(PackedClient packed, string argument)
+        {
+            string app = await BuildAsync(packed);
+            return await DotnetCli.RunAsync(app, Environment, "run", "--no-build", "--", argument);
+        }
+
+        public void Dispose()
+        {
+            _gate.Dispose();
+            if (Directory.Exists(_work))
+            {
+                Directory.Delete(_work, recursive: true);
+            }
+        }
+
+        private async Task<string> BuildAsync(PackedClient packed)
+        {
+            await _gate.WaitAsync();
+            try
+            {
+                return _app ??= await CreateAsync(packed);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        private async Task<string> CreateAsync(PackedClient packed)
+        {
+            string readme = packed.Readme();
+            string program = ReadmeSections.GettingStartedProgram(readme);
+            IReadOnlyList<string> packages = ReadmeSections.GettingStartedPackages(readme);
+            Assert.Contains("ImageService.Client", packages);
+
+            Directory.CreateDirectory(_work);
+            string app = Path.Combine(_work, "MyImages");
+            (await DotnetCli.RunAsync(_work, Environment, "new", "console", "-o", "MyImages")).EnsureSuccess();
+            (await DotnetCli.RunAsync(app, Environment, "new", "nugetconfig")).EnsureSuccess();
+            (await DotnetCli.RunAsync(app, Environment, "nuget", "add", "source", packed.Folder, "--name", "imageservice-local", "--configfile", "nuget.config")).EnsureSuccess();
+            foreach (string package in packages)
+            {
+                (await DotnetCli.RunAsync(app, Environment, "add", "package", package)).EnsureSuccess();
+            }
+
+            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), program);
+            (await DotnetCli.RunAsync(app, Environment, "build", "-nologo")).EnsureSuccess();
+            return app;
+        }
+    }
 }
 
-/// <summary>The parts of README.md that the getting-started test follows.</summary>
+/// <summary>The parts of a README that the getting-started test follows.</summary>
 internal static partial class ReadmeSections
 {
     public static string GettingStartedProgram(string readme)
     {
         Match match = SnippetPattern().Match(readme);
-        Assert.True(match.Success, "README.md has no <!-- snippet:GettingStarted --> C# block.");
+        Assert.True(match.Success, "The README has no <!-- snippet:GettingStarted --> C# block.");
         return match.Groups["code"].Value;
     }
 
     public static IReadOnlyList<string> GettingStartedPackages(string readme)
     {
         int start = readme.IndexOf("\n## Getting started", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README.md has no '## Getting started' section.");
+        Assert.True(start >= 0, "The README has no '## Getting started' section.");
         int end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
         string section = end < 0 ? readme[start..] : readme[start..end];
         return [.. AddPackagePattern().Matches(section).Select(m => m.Groups["id"].Value)];

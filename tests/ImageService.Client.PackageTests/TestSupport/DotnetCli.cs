@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 
 namespace ImageService.Client.PackageTests.TestSupport;
 
-/// <summary>Runs the <c>dotnet</c> CLI as a user would, in a directory of the test's choosing.</summary>
+/// <summary>Runs the <c>dotnet</c> CLI (or another program, such as git) as a user would, in a directory of the test's choosing.</summary>
 internal static class DotnetCli
 {
     /// <summary>
@@ -16,9 +16,16 @@ internal static class DotnetCli
     /// </summary>
     private static readonly TimeSpan s_hangGuard = TimeSpan.FromMinutes(10);
 
-    public static async Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        RunProgramAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet", workingDirectory, environment, arguments);
+
+    /// <summary>Runs <c>dotnet pwsh -File build.ps1</c> with <paramref name="arguments"/> from the repository root, as CI does.</summary>
+    public static Task<CliResult> RunBuildScriptAsync(params string[] arguments) =>
+        RunAsync(Repository.Root, new Dictionary<string, string> { ["NO_COLOR"] = "1" }, ["pwsh", "-NoProfile", "-NonInteractive", "-File", Repository.BuildScript, .. arguments]);
+
+    public static async Task<CliResult> RunProgramAsync(string program, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        var startInfo = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -80,12 +87,12 @@ internal static class DotnetCli
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} still ran after {s_hangGuard.TotalMinutes} minutes (hung):\n{output}");
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} still ran after {s_hangGuard.TotalMinutes} minutes (hung):\n{output}");
         }
 
         lock (gate)
         {
-            return new CliResult(string.Join(' ', arguments), process.ExitCode, output.ToString());
+            return new CliResult($"{System.IO.Path.GetFileName(program)} {string.Join(' ', arguments)}", process.ExitCode, output.ToString());
         }
     }
 }
@@ -93,5 +100,7 @@ internal static class DotnetCli
 internal sealed record CliResult(string Command, int ExitCode, string Output)
 {
     public CliResult EnsureSuccess() =>
-        ExitCode == 0 ? this : throw new InvalidOperationException($"dotnet {Command} exited with {ExitCode}:\n{Output}");
+        ExitCode == 0 ? this : throw new InvalidOperationException($"{Command} exited with {ExitCode}:\n{Output}");
+
+    public override string ToString() => $"{Command}: exit code {ExitCode}\n{Output}";
 }
