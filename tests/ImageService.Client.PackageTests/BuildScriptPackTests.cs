@@ -55,8 +55,7 @@ public sealed partial class BuildScriptPackTests(PackedClient packed)
     private static (string Id, string Version) PackageIdentity(string package)
     {
         using ZipArchive archive = ZipFile.OpenRead(package);
-        using Stream nuspec = archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
-        XElement metadata = XDocument.Load(nuspec).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        XElement metadata = PackedClient.Metadata(archive);
         string Value(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
         return (Value("id"), Value("version"));
     }

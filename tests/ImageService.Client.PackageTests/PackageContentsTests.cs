@@ -28,7 +28,7 @@ public sealed partial class PackageContentsTests(PackedClient packed)
     public async Task Nupkg_Metadata_HasReadmeTagsLicenseAndTheRepositoryOfThisClone()
     {
         using ZipArchive package = ZipFile.OpenRead(packed.Package);
-        XElement metadata = Nuspec(package);
+        XElement metadata = PackedClient.Metadata(package);
         string Value(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value ?? string.Empty;
 
         Assert.Equal("ImageService.Client", Value("id"));
@@ -177,13 +177,6 @@ public sealed partial class PackageContentsTests(PackedClient packed)
 
     private static bool HasDebugInformation(MetadataReader reader, DocumentHandle document, Guid kind) =>
         reader.GetCustomDebugInformation(document).Any(i => reader.GetGuid(reader.GetCustomDebugInformation(i).Kind) == kind);
-
-    private static XElement Nuspec(ZipArchive package)
-    {
-        ZipArchiveEntry entry = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
-        using Stream stream = entry.Open();
-        return XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
-    }
 
     [GeneratedRegex(@"^ {0,3}(```|~~~).*?^ {0,3}\1", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex FencedCode();

@@ -84,7 +84,7 @@ internal static class ResponseReader
         }
 
         string ellipsis = read == SampleBytes ? "…" : string.Empty;
-        return $"the answer is not JSON (Content-Type '{response.Content.Headers.ContentType?.ToString() ?? "none"}', body starting '{shown.ToString().TrimEnd()}{ellipsis}'): the endpoint may not be an image service; check ImageServiceClientOptions.Endpoint.";
+        return $"the response body could not be read: it is not JSON (Content-Type '{response.Content.Headers.ContentType?.ToString() ?? "none"}', body starting '{shown.ToString().TrimEnd()}{ellipsis}'): the endpoint may not be an image service; check ImageServiceClientOptions.Endpoint.";
     }
 
     /// <summary>

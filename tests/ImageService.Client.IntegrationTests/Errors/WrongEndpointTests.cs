@@ -33,7 +33,7 @@ public sealed class WrongEndpointTests
         Assert.Equal(status, failure.Status);
         string[] expected =
         [
-            "GetImage failed: the answer is not JSON (Content-Type 'text/html; charset=utf-8', body starting '<!DOCTYPE html> <html> <head><title>Welcome to nginx!</title>",
+            "GetImage failed: the response body could not be read: it is not JSON (Content-Type 'text/html; charset=utf-8', body starting '<!DOCTYPE html> <html> <head><title>Welcome to nginx!</title>",
             "the endpoint may not be an image service; check ImageServiceClientOptions.Endpoint.",
             $"Status: {status}.",
         ];

@@ -3,6 +3,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Threading.Tasks;
+using System.Xml.Linq;
 
 namespace ImageService.Client.PackageTests.TestSupport;
 
@@ -29,6 +30,14 @@ public sealed class PackedClient : IAsyncLifetime
         ZipArchiveEntry entry = package.GetEntry("README.md") ?? throw new Xunit.Sdk.XunitException("The package carries no README.md.");
         using var reader = new StreamReader(entry.Open());
         return reader.ReadToEnd();
+    }
+
+    /// <summary>The nuspec's &lt;metadata&gt; element of a package.</summary>
+    public static XElement Metadata(ZipArchive package)
+    {
+        ZipArchiveEntry entry = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using Stream stream = entry.Open();
+        return XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
     }
 
     public async Task InitializeAsync()
