@@ -317,12 +317,12 @@ $Targets = [ordered]@{
         }
     }
     snippets = @{
-        Description = 'copy the #region Snippet:* blocks of samples/ into README.md'
+        Description = 'copy the #region Snippet:* blocks of samples/ into README.md and the package README'
         DependsOn = @()
         Action = { Update-ReadmeSnippets $Root }
     }
     'snippets-check' = @{
-        Description = 'fail when README.md code differs from the compiled samples'
+        Description = 'fail when the code of README.md or the package README differs from the compiled samples'
         DependsOn = @()
         Action = { Update-ReadmeSnippets $Root -Check }
     }
