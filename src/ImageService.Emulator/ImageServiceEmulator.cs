@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -97,6 +98,11 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
             Args = [],
         });
+        // EmulatorOptions alone configure it: not the appsettings.json next to the program that embeds it (a test project's
+        // or a sample's, with its own logging levels or Kestrel endpoints), nor that process's environment variables.
+        // (An empty in-memory source remains, for the settings the host writes itself, such as the URLs.)
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseKestrelCore().UseUrls(options.Url)
             .ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseServerErrorBodies()));
 
