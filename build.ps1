@@ -21,7 +21,8 @@
     quickstart        run samples/Quickstart against the embedded emulator and check every lifecycle step
     test     restore, lint, build, the checks above, then every test project
     figures  print the reliability figures of the last test run (artifacts/figures) and write FIGURES.md
-    pack     the NuGet package of src/ImageService.Client into artifacts/packages
+    pack     the NuGet packages of $PackableProjects into artifacts/packages: the client, the emulator as a .NET tool
+             (imageservice-emulator) and the emulator test fixture (ImageService.Emulator.Testing)
     bench        the BenchmarkDotNet suite (tests/ImageService.Benchmarks, Release): SDK against the floor and the
                  peers (Refit, stock NSwag, Kiota, Azure.Core), in process, then the peer comparison again in a child
                  pinned to one core (taskset -c 0); writes tests/ImageService.Benchmarks/RESULTS.md (about 20 minutes)
@@ -87,6 +88,12 @@ $Artifacts = Join-Path $Root 'artifacts'
 $script:Completed = [System.Collections.Generic.HashSet[string]]::new()
 $script:Timings = [System.Collections.Generic.List[object]]::new()
 $script:TestSummary = $null
+# What `pack` packs (each into artifacts/packages), in dependency order.
+$PackableProjects = @(
+    'src/ImageService.Client/ImageService.Client.csproj',
+    'src/ImageService.Emulator/ImageService.Emulator.csproj',
+    'src/ImageService.Emulator.Testing/ImageService.Emulator.Testing.csproj'
+)
 
 function Write-Step([string] $Message) {
     Write-Host ""
@@ -277,11 +284,13 @@ $Targets = [ordered]@{
         Action = { Write-Figures (Join-Path $Artifacts 'figures') }
     }
     pack = @{
-        Description = 'pack src/ImageService.Client'
+        Description = 'pack the client, the emulator tool and the emulator test fixture into artifacts/packages'
         DependsOn = @('restore', 'build')
         Action = {
-            Invoke-Native dotnet @('pack', (Join-Path $Root 'src/ImageService.Client/ImageService.Client.csproj'), '--no-build', '-c', $Configuration,
-                '-o', (Join-Path $Artifacts 'packages'), '-nologo')
+            foreach ($project in $PackableProjects) {
+                Invoke-Native dotnet @('pack', (Join-Path $Root $project), '--no-build', '-c', $Configuration,
+                    '-o', (Join-Path $Artifacts 'packages'), '-nologo')
+            }
         }
     }
     bench = @{
