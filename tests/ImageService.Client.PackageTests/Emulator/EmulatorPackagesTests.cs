@@ -2,25 +2,35 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Xml.Linq;
 using ImageService.Client.PackageTests.TestSupport;
 
 namespace ImageService.Client.PackageTests.Emulator;
 
 /// <summary>
-/// The emulator as a user without a clone gets it: <c>dotnet tool install</c> from the packed folder (with a package
-/// cache of its own), the <c>imageservice-emulator</c> command started as a process, and the README's getting-started
-/// program, built against the packed client in a new project, run against what the command printed.
+/// The emulator's packages as a user without a clone gets them, from the packed folder into new projects outside the
+/// repository, each with a package cache of its own:
+/// <list type="bullet">
+/// <item>the .NET tool: <c>dotnet tool install</c>, the <c>imageservice-emulator</c> command started as a process, and
+/// the README's getting-started program, built against the packed client, run against what the command printed;</item>
+/// <item>the test fixture: a new xunit project referencing only the packed <c>ImageService.Emulator.Testing</c> (which
+/// brings the client and the emulator) and xunit compiles the TestingWithoutAzure sample's files (the application code
+/// and its tests, the README's snippet among them) and passes them with <c>dotnet test</c>.</item>
+/// </list>
 /// </summary>
 [Collection(PackedClientCollection.Name)]
-public sealed partial class EmulatorToolTests(PackedClient packed) : IAsyncLifetime
+public sealed partial class EmulatorPackagesTests(PackedClient packed) : IAsyncLifetime
 {
     /// <summary>A guard against a hang, not a speed limit (a cold .NET tool start on a loaded machine takes seconds).</summary>
     private static readonly TimeSpan s_hangGuard = TimeSpan.FromMinutes(5);
 
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "imageservice-emulatortool-" + Guid.NewGuid().ToString("N")[..8]);
+    private static readonly string s_sample = Path.Combine(Repository.Root, "samples", "TestingWithoutAzure");
+
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "imageservice-emulatorpackages-" + Guid.NewGuid().ToString("N")[..8]);
 
     public Task InitializeAsync()
     {
@@ -64,6 +74,56 @@ public sealed partial class EmulatorToolTests(PackedClient packed) : IAsyncLifet
             tool.Kill(entireProcessTree: true);
             await tool.WaitForExitAsync();
         }
+    }
+
+    [Fact]
+    public async Task SampleTests_InNewXunitProjectWithPackedFixture_Pass()
+    {
+        string project = Path.Combine(_work, "MyApp.Tests");
+        Directory.CreateDirectory(project);
+        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_work, "nuget-packages") };
+        await File.WriteAllTextAsync(Path.Combine(project, "MyApp.Tests.csproj"), ProjectFile());
+        (await DotnetCli.RunAsync(project, environment, "new", "nugetconfig")).EnsureSuccess();
+        (await DotnetCli.RunAsync(project, environment, "nuget", "add", "source", packed.Folder, "--name", "imageservice-local", "--configfile", "nuget.config")).EnsureSuccess();
+        string[] sources = Directory.GetFiles(s_sample, "*.cs");
+        Assert.Contains(sources, f => File.ReadAllText(f).Contains("#region Snippet:TestingWithoutAzure", StringComparison.Ordinal));
+        foreach (string source in sources)
+        {
+            File.Copy(source, Path.Combine(project, Path.GetFileName(source)));
+        }
+
+        CliResult test = await DotnetCli.RunAsync(project, environment, "test", "--nologo", "--logger", "console;verbosity=normal");
+
+        Assert.True(test.ExitCode == 0, $"dotnet test exited with {test.ExitCode}:\n{test.Output}");
+        Assert.Contains("DeleteFailedBuilds_ThroughAnOutage_DeletesOnlyTheFailedImage", test.Output, StringComparison.Ordinal);
+        Assert.Matches(@"Passed:\s+2\b", test.Output);
+        Assert.DoesNotMatch(@"Failed:\s+[1-9]", test.Output);
+    }
+
+    /// <summary>
+    /// A test project as a user writes one: the fixture package and xunit, at the versions this repository builds with
+    /// (read from Directory.Packages.props, so that the feed serves them). No project reference, no repository props.
+    /// </summary>
+    private string ProjectFile()
+    {
+        var versions = XDocument.Load(Path.Combine(Repository.Root, "Directory.Packages.props")).Descendants("PackageVersion")
+            .ToDictionary(p => (string)p.Attribute("Include")!, p => (string)p.Attribute("Version")!);
+        string Reference(string id, string version) => $"""    <PackageReference Include="{id}" Version="{version}" />""";
+        return $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <IsPackable>false</IsPackable>
+              </PropertyGroup>
+              <ItemGroup>
+            {Reference(PackedEmulator.FixturePackage, PackedEmulator.Version(packed, PackedEmulator.FixturePackage))}
+            {Reference("Microsoft.NET.Test.Sdk", versions["Microsoft.NET.Test.Sdk"])}
+            {Reference("xunit", versions["xunit"])}
+            {Reference("xunit.runner.visualstudio", versions["xunit.runner.visualstudio"])}
+              </ItemGroup>
+            </Project>
+            """;
     }
 
     private static Process StartTool(string command, params string[] arguments)
