@@ -50,6 +50,10 @@ internal sealed class EmulatorStore : IDisposable
     private MetaRecord _meta = new();
     private long _nextStepDueTicks = long.MaxValue;
 
+    // Behind the gate: the operations not yet terminal, so that a build step or a create costs the same however many
+    // operations have finished before.
+    private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+
     public EmulatorStore(EmulatorOptions options)
     {
         _time = options.TimeProvider;
@@ -301,6 +305,11 @@ internal sealed class EmulatorStore : IDisposable
     private void PublishOperation(OperationRecord operation, MetaRecord meta)
     {
         Volatile.Write(ref _operations, _operations.SetItem(operation.Id, operation));
+        if (!operation.IsTerminal)
+        {
+            _inFlight.Add(operation.Id);
+        }
+
         _meta = meta;
         ScheduleNextStep();
     }
@@ -337,8 +346,8 @@ internal sealed class EmulatorStore : IDisposable
 
     private bool StepIsDue => Now.UtcTicks >= Interlocked.Read(ref _nextStepDueTicks);
 
-    /// <summary>Runs the build steps that are due (the timer's call).</summary>
-    public Task AdvanceAsync(CancellationToken cancellationToken = default) => MutateAsync(AdvanceCore, cancellationToken);
+    /// <summary>Runs the build steps that are due, if any (the timer's call).</summary>
+    public Task AdvanceAsync(CancellationToken cancellationToken = default) => AdvanceIfDueAsync(cancellationToken).AsTask();
 
     private async ValueTask AdvanceIfDueAsync(CancellationToken cancellationToken)
     {
@@ -364,7 +373,7 @@ internal sealed class EmulatorStore : IDisposable
     private bool AdvanceCore()
     {
         var now = Now;
-        foreach (var current in _operations.Values.Where(o => !o.IsTerminal && now - o.PhaseStartedAt >= _step).ToList())
+        foreach (var current in _inFlight.Select(id => _operations[id]).Where(o => now - o.PhaseStartedAt >= _step).ToList())
         {
             var operation = Clone(current);
             var image = operation.OperationType == "Image" && _images.TryGetValue(operation.TargetId, out var i) ? Clone(i) : null;
@@ -388,6 +397,11 @@ internal sealed class EmulatorStore : IDisposable
 
             Commit([.. changes]);
             Volatile.Write(ref _operations, _operations.SetItem(operation.Id, operation));
+            if (operation.IsTerminal)
+            {
+                _inFlight.Remove(operation.Id);
+            }
+
             if (image is not null)
             {
                 PublishImage(image, tagsChanged: false);
@@ -407,12 +421,9 @@ internal sealed class EmulatorStore : IDisposable
     private void ScheduleNextStep()
     {
         long next = long.MaxValue;
-        foreach (var operation in _operations.Values)
+        foreach (string id in _inFlight)
         {
-            if (!operation.IsTerminal)
-            {
-                next = Math.Min(next, (operation.PhaseStartedAt + _step).UtcTicks);
-            }
+            next = Math.Min(next, (_operations[id].PhaseStartedAt + _step).UtcTicks);
         }
 
         Interlocked.Exchange(ref _nextStepDueTicks, next);
@@ -539,6 +550,7 @@ internal sealed class EmulatorStore : IDisposable
 
         Recover(images, operations);
         _operations = operations.ToImmutableDictionary(StringComparer.Ordinal);
+        _inFlight.UnionWith(operations.Values.Where(o => !o.IsTerminal).Select(o => o.Id));
         foreach (var image in images.Values)
         {
             // A file written before TagChangeCount existed counts the tags it holds as the one change it knows.
