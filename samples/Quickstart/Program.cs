@@ -1,5 +1,6 @@
 // The quickstart: the whole image lifecycle — create with live build progress, list by tag across pages, update tags,
-// read back, delete — against the real service when one is configured, else against the emulator, in process.
+// read back, delete — against the service or emulator it is pointed at (--endpoint, --token, ...; see
+// QuickstartSettings), else against an emulator it starts in process.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -11,6 +12,7 @@ using Azure.Identity;
 using ImageService.Client;
 using ImageService.Emulator;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace ImageService.Samples.Quickstart;
@@ -21,18 +23,18 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        IConfiguration configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine(args, new Dictionary<string, string>
-            {
-                ["--endpoint"] = "ImageService:Endpoint",
-                ["--subscription"] = "ImageService:SubscriptionId",
-                ["--resource-group"] = "ImageService:ResourceGroup",
-                ["--workspace"] = "ImageService:Workspace",
-            })
-            .Build();
+        QuickstartSettings settings = QuickstartSettings.Read(args, Environment.GetEnvironmentVariables(), out string? settingsError);
+        if (settingsError is not null)
+        {
+            return Fail(settingsError);
+        }
+
+        if (settings.Help)
+        {
+            Console.WriteLine(QuickstartSettings.Usage);
+            Console.WriteLine($"With no endpoint it runs against an emulator it starts in process. Settings: {QuickstartSettings.Names()}.");
+            return 0;
+        }
 
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
@@ -48,27 +50,54 @@ internal static class Program
         };
 
         var options = new ImageServiceClientOptions();
-        configuration.GetSection("ImageService").Bind(options);
+        try
+        {
+            settings.Configuration.GetSection("ImageService").Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A value that does not convert (an endpoint that is not a URL, ...): the binder names the key.
+            return Fail($"A setting has a value of the wrong form: {ex.GetBaseException().Message} ({QuickstartSettings.Names()})");
+        }
 
         ImageServiceEmulator? emulator = null;
         try
         {
-            if (options.Endpoint is null)
+            string target;
+            if (options.Endpoint is null || settings.UseEmulator)
             {
+                // The embedded emulator logs warnings only (EmulatorOptions.LogLevel's default): the output stays the quickstart's.
                 emulator = await ImageServiceEmulator.StartAsync(cancellationToken: cancellation.Token);
-                UseEmulator(options, emulator);
-                AnsiConsole.MarkupLine($"[grey]No endpoint configured: using the local emulator at {emulator.BaseAddress}[/]");
+                UseEmulator(options, emulator.BaseAddress, emulator.AccessToken, emulator.Options);
+                target = $"No endpoint configured: using the local emulator at {emulator.BaseAddress}. Another service or emulator: {QuickstartSettings.Names()}.";
+            }
+            else if (settings.Token is { } token)
+            {
+                // A standalone emulator (imageservice-emulator) or a service that takes a fixed token: the workspace is
+                // the emulator's unless one is configured.
+                UseEmulator(options, options.Endpoint, token, workspace: null);
+                target = $"Using the image service at {options.Endpoint} with the given token, workspace {options.SubscriptionId}/{options.ResourceGroup}/{options.Workspace}";
             }
             else
             {
+                if (MissingWorkspaceSetting(options) is { } missing)
+                {
+                    return Fail(QuickstartSettings.Missing(missing, options.Endpoint));
+                }
+
                 options.Credential = new DefaultAzureCredential();
-                AnsiConsole.MarkupLine($"[grey]Using the image service at {options.Endpoint}[/]");
+                target = $"Using the image service at {options.Endpoint}";
             }
 
-            var client = new ImageServiceClient(options);
+            var client = new ImageServiceClient(options); // validates the options: a bad one ends here, in one line
+            AnsiConsole.MarkupLineInterpolated($"[grey]{target}[/]");
             var summary = await RunLifecycleAsync(client, cancellation.Token);
             WriteSummary(summary);
             return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            return Fail(QuickstartSettings.Explain(ex.Failures.First()));
         }
         catch (ImageServiceException ex)
         {
@@ -89,14 +118,29 @@ internal static class Program
         }
     }
 
-    private static void UseEmulator(ImageServiceClientOptions options, ImageServiceEmulator emulator)
+    /// <summary>A configuration problem: one line on stderr that says what to pass, and exit code 2.</summary>
+    private static int Fail(string message)
     {
-        options.Endpoint = emulator.BaseAddress;
-        options.SubscriptionId = emulator.SubscriptionId;
-        options.ResourceGroup = emulator.ResourceGroup;
-        options.Workspace = emulator.Workspace;
-        // The emulator accepts one fixed token; a real service gets DefaultAzureCredential instead.
-        options.Credential = DelegatedTokenCredential.Create((_, _) => new AccessToken(emulator.AccessToken, DateTimeOffset.MaxValue));
+        Console.Error.WriteLine($"Quickstart: {message}");
+        return 2;
+    }
+
+    private static string? MissingWorkspaceSetting(ImageServiceClientOptions options) =>
+        options.SubscriptionId is null ? "SubscriptionId" : options.ResourceGroup is null ? "ResourceGroup" : options.Workspace is null ? "Workspace" : null;
+
+    /// <summary>
+    /// An emulator's endpoint and token. Its workspace: the embedded emulator's (<paramref name="workspace"/>), else the
+    /// configured one, else a standalone emulator's default.
+    /// </summary>
+    private static void UseEmulator(ImageServiceClientOptions options, Uri endpoint, string token, EmulatorOptions? workspace)
+    {
+        var defaults = new EmulatorOptions();
+        options.Endpoint = endpoint;
+        options.SubscriptionId = workspace?.SubscriptionId ?? options.SubscriptionId ?? defaults.SubscriptionId;
+        options.ResourceGroup = workspace?.ResourceGroup ?? options.ResourceGroup ?? defaults.ResourceGroup;
+        options.Workspace = workspace?.Workspace ?? options.Workspace ?? defaults.Workspace;
+        // An emulator accepts one fixed token; a real service gets DefaultAzureCredential instead.
+        options.Credential = DelegatedTokenCredential.Create((_, _) => new AccessToken(token, DateTimeOffset.MaxValue));
     }
 
     private static async Task<LifecycleSummary> RunLifecycleAsync(ImageServiceClient client, CancellationToken cancellationToken)

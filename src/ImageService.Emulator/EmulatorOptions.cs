@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.Extensions.Logging;
 
 namespace ImageService.Emulator;
@@ -44,6 +45,10 @@ public sealed class EmulatorOptions
     /// memory stays bounded however many requests arrive; 0 keeps none). <value>The default value is 1,000.</value></summary>
     public int RequestLogCapacity { get; set; } = DefaultRequestLogCapacity;
 
+    /// <summary>How many of an image's newest tag maps <see cref="EmulatedImage.TagHistory"/> keeps (in memory only; the count of
+    /// all of them is <see cref="EmulatedImage.TagChangeCount"/>). At least 1. <value>The default value is 10.</value></summary>
+    public int TagHistoryCapacity { get; set; } = DefaultTagHistoryCapacity;
+
     /// <summary>The minimum level of the emulator's own log. <value>The default value is <see cref="LogLevel.Warning"/>.</value></summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Warning;
 
@@ -57,12 +62,42 @@ public sealed class EmulatorOptions
 
     /// <summary>The default of <see cref="RequestLogCapacity"/>.</summary>
     public const int DefaultRequestLogCapacity = 1_000;
+
+    /// <summary>The default of <see cref="TagHistoryCapacity"/>.</summary>
+    public const int DefaultTagHistoryCapacity = 10;
+
+    /// <summary>Throws, naming the option, when one is out of range (at start-up, before anything listens).</summary>
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(Url, nameof(Url));
+        ArgumentException.ThrowIfNullOrWhiteSpace(Token, nameof(Token));
+        if (RequestLogCapacity < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RequestLogCapacity), RequestLogCapacity, "EmulatorOptions.RequestLogCapacity must be 0 or more.");
+        }
+
+        if (TagHistoryCapacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TagHistoryCapacity), TagHistoryCapacity, "EmulatorOptions.TagHistoryCapacity must be 1 or more.");
+        }
+
+        if (BuildStepDuration < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BuildStepDuration), BuildStepDuration, "EmulatorOptions.BuildStepDuration cannot be negative.");
+        }
+
+        _ = Faults.ParsedRates();
+    }
 }
 
 /// <summary>Faults injected at random by configuration (per request, the header <c>x-emulator-fault</c> does the same on demand).</summary>
 public sealed class FaultOptions
 {
-    /// <summary>The probability (0 to 1) of each fault kind per request, for instance <c>{ ["503"] = 0.2, ["latency:50"] = 0.1 }</c>.</summary>
+    /// <summary>
+    /// The probability (0 to 1) of each fault kind per request, for instance <c>{ ["503"] = 0.2, ["latency:50"] = 0.1 }</c>:
+    /// the kinds of <see cref="EmulatorFault.Kind"/>. The probabilities add up to at most 1; an unknown kind or a
+    /// probability out of range fails <see cref="ImageServiceEmulator.StartAsync"/>.
+    /// </summary>
     public IDictionary<string, double> Rates { get; } = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The seed of the random draw: the same seed and the same request sequence give the same faults.</summary>
@@ -70,4 +105,34 @@ public sealed class FaultOptions
 
     /// <summary>The delay sent in <c>x-ms-retry-after-ms</c> with injected 429 and 503 answers. <value>The default value is 100 ms.</value></summary>
     public TimeSpan ThrottleRetryAfter { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The rates above zero, by fault, in a stable order (the draw depends on it); throws when one is invalid.</summary>
+    internal IEnumerable<KeyValuePair<EmulatorFault, double>> ParsedRates()
+    {
+        var parsed = new List<KeyValuePair<EmulatorFault, double>>();
+        foreach (var (kind, rate) in Rates.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            if (!EmulatorFault.TryParse(kind, out var fault))
+            {
+                throw new ArgumentException($"FaultOptions.Rates has an unknown fault kind '{kind}'. Known: {EmulatorFault.KnownKinds}.", nameof(Rates));
+            }
+
+            if (double.IsNaN(rate) || rate is < 0 or > 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Rates), rate, $"FaultOptions.Rates['{kind}'] must be a probability between 0 and 1.");
+            }
+
+            if (rate > 0)
+            {
+                parsed.Add(new(fault!, rate));
+            }
+        }
+
+        if (parsed.Sum(r => r.Value) > 1 + 1e-9)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Rates), parsed.Sum(r => r.Value), "The FaultOptions.Rates add up to more than 1: at most one fault applies per request.");
+        }
+
+        return parsed;
+    }
 }

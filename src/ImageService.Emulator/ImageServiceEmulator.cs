@@ -14,9 +14,12 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace ImageService.Emulator;
 
@@ -29,6 +32,7 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly EmulatorStore _store;
     private readonly RequestLog _requests;
+    private readonly FaultSchedule _faults;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _pump = new();
     private readonly Task _pumpTask;
@@ -38,6 +42,7 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
         _app = app;
         _store = store;
         _requests = app.Services.GetRequiredService<RequestLog>();
+        _faults = app.Services.GetRequiredService<FaultSchedule>();
         _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ImageServiceEmulator>();
         Options = options;
         BaseAddress = baseAddress;
@@ -85,10 +90,7 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
     public static async Task<ImageServiceEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new EmulatorOptions();
-        if (options.RequestLogCapacity < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.RequestLogCapacity, "EmulatorOptions.RequestLogCapacity must be 0 or more.");
-        }
+        options.Validate();
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -96,9 +98,23 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
             Args = [],
         });
-        builder.WebHost.UseKestrelCore().UseUrls(options.Url);
+        // EmulatorOptions alone configure it: not the appsettings.json next to the program that embeds it (a test project's
+        // or a sample's, with its own logging levels or Kestrel endpoints), nor that process's environment variables.
+        // (An empty in-memory source remains, for the settings the host writes itself, such as the URLs.)
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
+        builder.WebHost.UseKestrelCore().UseUrls(options.Url)
+            .ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseServerErrorBodies()));
+
+        // 1,000 clients connecting at once overflowed the default queue of 512 pending connections; a full queue makes
+        // the kernel drop connections, which clients see as resets and connect timeouts. The kernel caps it
+        // (net.core.somaxconn).
+        builder.Services.Configure<SocketTransportOptions>(sockets => sockets.Backlog = 4096);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // A console that cannot keep up (a slow terminal, a pipe nobody reads) drops log lines rather than blocking the
+        // requests that write them.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft", options.LogLevel < LogLevel.Warning ? LogLevel.Warning : options.LogLevel);
 
@@ -110,6 +126,7 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new RequestLog(options.RequestLogCapacity));
+        builder.Services.AddSingleton<FaultSchedule>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<CurrentApiRequest>();
         builder.Services.AddScoped<IImagesController, ImagesApi>();
@@ -119,7 +136,7 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
         builder.Services
             .AddControllers(mvc =>
             {
-                mvc.Filters.Add<RequestMediaTypeFilter>();
+                mvc.Filters.Add<RequestBodyFilter>();
                 mvc.Filters.AddService<WorkspaceAndModelStateFilter>();
 
                 // Required fields are checked by the actions, which name the field; MVC's implicit [Required] on
@@ -163,6 +180,7 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
             string errorCode = code switch { 404 => "NotFound", 405 => "MethodNotAllowed", 415 => "UnsupportedMediaType", _ => "Error" };
             await Errors.WriteAsync(context, code, errorCode, message);
         });
+        app.UseMiddleware<MalformedRequestMiddleware>();
         app.UseMiddleware<BearerAuthMiddleware>();
         app.UseMiddleware<FaultMiddleware>();
         app.MapControllers();
@@ -204,6 +222,48 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> RequestsTo(string pathFragment) =>
         [.. _requests.Snapshot().Where(r => r.PathAndQuery.Contains(pathFragment, StringComparison.OrdinalIgnoreCase))];
 
+    /// <summary>
+    /// Arms a fault for the next matching requests, as if each carried <c>x-emulator-fault</c>: for testing how code
+    /// that cannot set that header (an application's own client) handles throttling, outages and broken answers.
+    /// Faults apply after authentication; a header on the request itself takes precedence.
+    /// </summary>
+    /// <param name="fault">The fault, for example <see cref="EmulatorFault.ServiceUnavailable"/>.</param>
+    /// <param name="times">How many matching requests it fails (1 or more).</param>
+    /// <param name="method">Only requests with this HTTP method (<c>GET</c>, <c>POST</c>, <c>PATCH</c>, <c>DELETE</c>); null for any.</param>
+    /// <param name="pathContains">Only requests whose path contains this (case-insensitive), for example <c>/images</c> or <c>/operations/</c>; null for any.</param>
+    /// <returns>The armed fault: <see cref="InjectedFault.Applied"/> counts the requests it failed; dispose it to disarm it.</returns>
+    public InjectedFault InjectFault(EmulatorFault fault, int times = 1, string? method = null, string? pathContains = null)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
+        var injected = new InjectedFault(fault, times, method, pathContains);
+        _faults.Add(injected);
+        return injected;
+    }
+
+    /// <summary>
+    /// Adds an image whose build has already run (<c>Succeeded</c>, or <c>Failed</c> with <see cref="ImageSeed.BuildFailed"/>),
+    /// as a create request would after its build, with its operation; validated as a create request is.
+    /// </summary>
+    /// <param name="seed">The image.</param>
+    /// <param name="cancellationToken">Cancels the wait for the store.</param>
+    /// <returns>The image, with its id (<c>name:version</c>).</returns>
+    /// <exception cref="ArgumentException">The service would refuse such a create request (the message says why).</exception>
+    public async Task<EmulatedImage> SeedImageAsync(ImageSeed seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        var request = seed.ToRequest();
+        if (ImagesApi.Validate(request, _store.FindModel) is { } refused)
+        {
+            throw new ArgumentException($"The image seed is not a valid create request: {refused.Message} ({refused.Target})", nameof(seed));
+        }
+
+        var image = ImagesApi.NewRecord(request);
+        string prefix = CurrentApiRequest.WorkspacePrefix(SubscriptionId, ResourceGroup, Workspace);
+        var (created, _) = await _store.CreateImageAsync(image, prefix, Guid.NewGuid().ToString(), seed.BuildFailed, built: true, cancellationToken);
+        return Snapshot(created);
+    }
+
     /// <summary>Forgets the recorded requests.</summary>
     public void ClearRequests() => _requests.Clear();
 
@@ -227,15 +287,11 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
     private static long KestrelBodyLimit(HttpContext context) =>
         context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 30_000_000;
 
-    private EmulatedImage Snapshot(ImageRecord image)
-    {
-        lock (_store.Gate)
-        {
-            return new EmulatedImage(image.Id, image.Name, image.Version, image.CreationState, image.Description,
-                new Dictionary<string, string>(image.KvTags ?? []), new Dictionary<string, string>(image.Properties ?? []), [.. image.ModelIds ?? []], image.OperationId,
-                [.. image.TagHistory.Select(t => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(t))]);
-        }
-    }
+    // A published record never changes (the store replaces it), so it is read without a lock.
+    private EmulatedImage Snapshot(ImageRecord image) =>
+        new(image.Id, image.Name, image.Version, image.CreationState, image.Description,
+            new Dictionary<string, string>(image.KvTags ?? []), new Dictionary<string, string>(image.Properties ?? []), [.. image.ModelIds ?? []], image.OperationId,
+            _store.TagHistory(image.Id), image.TagChangeCount);
 
     /// <summary>Advances builds even when nobody polls, so that persisted state and lists move on.</summary>
     private async Task PumpAsync(CancellationToken cancellationToken)
@@ -248,7 +304,7 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
                 await Task.Delay(period, cancellationToken);
                 try
                 {
-                    _store.Advance();
+                    await _store.AdvanceAsync(cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -13,7 +13,11 @@ namespace ImageService.Emulator;
 /// <param name="Properties">The properties.</param>
 /// <param name="ModelIds">The model ids.</param>
 /// <param name="OperationId">The id of the operation that built it.</param>
-/// <param name="TagHistory">Every tag map the image had, oldest first (the create, then each patch).</param>
+/// <param name="TagHistory">The newest tag maps the image had, oldest first: the create's, then one per patch that changed
+/// the tags, at most <see cref="EmulatorOptions.TagHistoryCapacity"/> (held in memory: after a restart with a data file,
+/// only the current map).</param>
+/// <param name="TagChangeCount">How many tag maps the image has had in all: 1 for its create, plus one per patch that
+/// changed its tags (a patch applied twice counts twice).</param>
 public sealed record EmulatedImage(
     string Id,
     string Name,
@@ -24,7 +28,8 @@ public sealed record EmulatedImage(
     IReadOnlyDictionary<string, string> Properties,
     IReadOnlyList<string> ModelIds,
     string OperationId,
-    IReadOnlyList<IReadOnlyDictionary<string, string>> TagHistory);
+    IReadOnlyList<IReadOnlyDictionary<string, string>> TagHistory,
+    long TagChangeCount);
 
 /// <summary>A read-only snapshot of an asynchronous operation.</summary>
 /// <param name="Id">The operation id.</param>

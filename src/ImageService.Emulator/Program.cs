@@ -9,14 +9,18 @@ using Microsoft.Extensions.Logging;
 namespace ImageService.Emulator;
 
 /// <summary>
-/// The standalone emulator: <c>dotnet run --project src/ImageService.Emulator -- --urls http://127.0.0.1:5080 [--data file.db] [--token T]</c>.
-/// A problem with the arguments or at start-up is one line on stderr that says what to do, and a non-zero exit code
+/// The standalone emulator, the <c>imageservice-emulator</c> command of the ImageService.Emulator .NET tool (in the
+/// repository: <c>dotnet run --project src/ImageService.Emulator -- --urls http://127.0.0.1:5080 [--data file.db] [--token T]</c>).
+/// It prints what a client needs (endpoint, workspace, token, and the settings that point the quickstart at it). A
+/// problem with the arguments or at start-up is one line on stderr that says what to do, and a non-zero exit code
 /// (2: bad arguments, 1: could not start).
 /// </summary>
 internal static class Program
 {
+    private const string Command = "imageservice-emulator";
+
     private const string Usage =
-        "Usage: ImageService.Emulator [--urls http://127.0.0.1:5080] [--data file.db] [--token T] [--build-step-ms 1000] [--request-log 1000]";
+        "Usage: " + Command + " [--urls http://127.0.0.1:5080] [--data file.db] [--token T] [--build-step-ms 1000] [--request-log 1000]";
 
     public static async Task<int> Main(string[] args)
     {
@@ -81,14 +85,31 @@ internal static class Program
 
         await using (emulator)
         {
-            Console.WriteLine($"Image service emulator listening on {emulator.BaseAddress}");
-            Console.WriteLine($"  workspace: {emulator.WorkspaceUri}");
-            Console.WriteLine($"  token:     Authorization: Bearer {emulator.AccessToken}");
-            Console.WriteLine($"  storage:   {options.DataFile ?? "in memory"}");
+            Console.WriteLine(Banner(emulator));
             await emulator.WaitForShutdownAsync();
         }
 
         return 0;
+    }
+
+    /// <summary>What a client needs to talk to the running emulator, and how to point the quickstart (and any app that reads
+    /// the same settings) at it.</summary>
+    internal static string Banner(ImageServiceEmulator emulator)
+    {
+        string endpoint = emulator.BaseAddress.ToString();
+        return string.Join(Environment.NewLine,
+            $"Image service emulator listening on {endpoint} (Ctrl+C stops it)",
+            $"  endpoint:        {endpoint}",
+            $"  subscription:    {emulator.SubscriptionId}",
+            $"  resource group:  {emulator.ResourceGroup}",
+            $"  workspace:       {emulator.Workspace}",
+            $"  workspace URL:   {emulator.WorkspaceUri}",
+            $"  token:           {emulator.AccessToken} (send Authorization: Bearer {emulator.AccessToken})",
+            $"  storage:         {emulator.Options.DataFile ?? "in memory"}",
+            "Point a client at it, for example the SDK's quickstart:",
+            $"  environment:     IMAGESERVICE_ENDPOINT={endpoint} IMAGESERVICE_SUBSCRIPTION_ID={emulator.SubscriptionId} " +
+                $"IMAGESERVICE_RESOURCE_GROUP={emulator.ResourceGroup} IMAGESERVICE_WORKSPACE={emulator.Workspace} IMAGESERVICE_TOKEN={emulator.AccessToken}",
+            $"  or options:      --endpoint {endpoint} --token {emulator.AccessToken} (subscription, resource group and workspace default to these)");
     }
 
     /// <summary>What to tell the user when the emulator cannot start.</summary>
@@ -111,7 +132,7 @@ internal static class Program
 
     private static int Fail(int exitCode, string message)
     {
-        Console.Error.WriteLine($"ImageService.Emulator: {message}");
+        Console.Error.WriteLine($"{Command}: {message}");
         return exitCode;
     }
 }

@@ -24,6 +24,7 @@ namespace ImageService.Benchmarks;
 /// <c>--pin</c>: runs whatever else the arguments ask for in a child pinned to one core (<see cref="OneCore"/>).
 /// <c>--no-one-core</c>: the full run without its one-core child (to iterate on the rest).
 /// <c>--readme-quote</c>: copies RESULTS.md's summary table into README.md's Performance section (a full run does it too).
+/// <c>--emulator [--patches N] [--long-run N]</c>: the emulator under load, printed as RESULTS.md rows (see <see cref="EmulatorLoad"/>); a smoke run runs it small.
 /// Exits 1 when any benchmark throws or returns a wrong answer, or a peer returns a different image.
 /// </summary>
 public static class Program
@@ -74,6 +75,14 @@ public static class Program
         {
             string seconds = Option(args, target) ?? "20"; // the argument after the target, if any
             return ProfileLoop.RunAsync(target, TimeSpan.FromSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture))).GetAwaiter().GetResult();
+        }
+
+        if (args.Contains("--emulator"))
+        {
+            var settings = EmulatorLoad.Settings.Full;
+            settings = Option(args, "--patches") is { } patches ? settings with { Patches = int.Parse(patches, System.Globalization.CultureInfo.InvariantCulture) } : settings;
+            settings = Option(args, "--long-run") is { } longRun ? settings with { LongRunBeforeBurst = int.Parse(longRun, System.Globalization.CultureInfo.InvariantCulture) } : settings;
+            return EmulatorLoad.RunAsync(settings, Console.Out).GetAwaiter().GetResult();
         }
 
         if (args.Contains("--ablate"))
@@ -143,6 +152,15 @@ public static class Program
                 {
                     peersOneCore = RunOneCorePeers(artifacts, smoke, Option(args, "--peers"));
                     failures.AddRange(peersOneCore.Failures.Select(f => $"one core: {f}"));
+                }
+            }
+
+            if (smoke && only.Length == 0)
+            {
+                Console.WriteLine("// The emulator under load (small)");
+                if (EmulatorLoad.RunAsync(EmulatorLoad.Settings.Smoke, Console.Out).GetAwaiter().GetResult() != 0)
+                {
+                    failures.Add("The emulator load run failed (see its output above).");
                 }
             }
 

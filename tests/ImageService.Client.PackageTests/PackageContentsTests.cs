@@ -69,6 +69,22 @@ public sealed partial class PackageContentsTests(PackedClient packed)
         Assert.DoesNotContain("build.ps1", readme, StringComparison.Ordinal); // how to build this repository is not the package's business
     }
 
+    [Theory]
+    [InlineData(PackedEmulator.ToolPackage)]
+    [InlineData(PackedEmulator.FixturePackage)]
+    public void Nupkg_EmulatorPackageReadme_HasNoRelativeLink(string id)
+    {
+        PackedEmulator.AssertPacked(packed);
+        string path = Path.Combine(packed.Folder, $"{id}.{PackedEmulator.Version(packed, id)}.nupkg");
+        using ZipArchive package = ZipFile.OpenRead(path);
+        ZipArchiveEntry entry = package.GetEntry("README.md") ?? throw new Xunit.Sdk.XunitException($"{id} carries no README.md.");
+        using var reader = new StreamReader(entry.Open());
+        string readme = reader.ReadToEnd();
+
+        string[] notAbsolute = [.. MarkdownLinkTargets(readme).Where(target => !IsHttp(target))];
+        Assert.True(notAbsolute.Length == 0, $"The {id} package README links to {string.Join(", ", notAbsolute)}: broken wherever a feed or an IDE shows it.");
+    }
+
     [Fact]
     public async Task Snupkg_Pdbs_HaveNormalisedPathsAndEverySourceResolvesFromTheRepositoryOrThePdb()
     {

@@ -73,7 +73,7 @@ public sealed class StandaloneTests : IDisposable
         var run = await RunAsync("--help");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.StartsWith("Usage: ImageService.Emulator", run.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("Usage: imageservice-emulator", run.Stdout, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -83,7 +83,7 @@ public sealed class StandaloneTests : IDisposable
         string[] lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.True(run.ExitCode == exitCode && lines.Length == 1 && run.Stdout.Trim().Length == 0,
             $"exit code {run.ExitCode} (expected {exitCode}); stderr:\n{run.Stderr}\nstdout:\n{run.Stdout}");
-        Assert.StartsWith("ImageService.Emulator: ", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("imageservice-emulator: ", lines[0], StringComparison.Ordinal);
         Assert.Contains(says, lines[0], StringComparison.Ordinal);
         Assert.Contains(advice, lines[0], StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", run.Stderr + run.Stdout, StringComparison.Ordinal);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
+using ImageService.Emulator.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -43,7 +44,7 @@ internal static class Errors
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
-        string requestId = context.Request.Headers["x-ms-client-request-id"].FirstOrDefault() ?? context.TraceIdentifier;
+        string requestId = RequestHeaderValues.ClientRequestId(context) ?? context.TraceIdentifier;
         await context.Response.WriteAsync(Json(status, code, message, null, null, requestId), context.RequestAborted);
     }
 }
@@ -55,7 +56,7 @@ internal sealed class CurrentApiRequest(IHttpContextAccessor accessor)
 
     public string BaseUrl => $"{Http.Request.Scheme}://{Http.Request.Host}{Http.Request.PathBase}";
 
-    public string RequestId => Http.Request.Headers["x-ms-client-request-id"].FirstOrDefault() ?? Guid.NewGuid().ToString();
+    public string RequestId => RequestHeaderValues.ClientRequestId(Http) ?? Guid.NewGuid().ToString();
 
     public static string WorkspacePrefix(string subscriptionId, string resourceGroup, string workspace) =>
         $"/modelmanagement/v1.0/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/{workspace}";
@@ -102,7 +103,7 @@ internal sealed class WorkspaceAndModelStateFilter(EmulatorOptions options) : IA
 
         if (!context.ModelState.IsValid)
         {
-            context.Result = await BindingErrorAsync(context.ModelState, context.HttpContext.Request);
+            context.Result = BindingError(context.ModelState);
             return;
         }
 
@@ -110,21 +111,16 @@ internal sealed class WorkspaceAndModelStateFilter(EmulatorOptions options) : IA
     }
 
     /// <summary>
-    /// The first binding failure as a 400 that names the field and the problem: a body that is not JSON is the body's
-    /// problem; a value of the wrong type is its field's (the JSON path, for example <c>name</c> or <c>kvTags.k</c>).
+    /// The first binding failure as a 400 that names the field and the problem. The body is valid JSON by now
+    /// (<see cref="RequestBodyFilter"/> refused any other), so a failure is a value of the wrong type in its field (the
+    /// JSON path, for example <c>name</c> or <c>kvTags.k</c>), or a body of the wrong shape.
     /// </summary>
-    private static async Task<ActionResult> BindingErrorAsync(ModelStateDictionary modelState, HttpRequest request)
+    private static ActionResult BindingError(ModelStateDictionary modelState)
     {
-        var failures = modelState.Where(e => e.Value is { Errors.Count: > 0 }).SelectMany(e => e.Value!.Errors.Select(error => (e.Key, Error: error))).ToList();
-
-        // Json.NET reports a truncated document as a problem of the field it was reading, and a field of the wrong type
-        // sometimes as a problem of the document: the body, which the JSON formatter buffered, tells them apart.
-        if (!await IsJsonAsync(request))
-        {
-            return Errors.BadArgument("body", $"The request body is not valid JSON: {Describe(failures[0].Error)}", "InvalidJson");
-        }
-
-        var (key, error) = failures.OrderBy(f => string.IsNullOrEmpty(f.Key)).First();
+        var (key, error) = modelState.Where(e => e.Value is { Errors.Count: > 0 })
+            .SelectMany(e => e.Value!.Errors.Select(error => (e.Key, Error: error)))
+            .OrderBy(f => string.IsNullOrEmpty(f.Key))
+            .First();
         if (string.IsNullOrEmpty(key) || key == "body")
         {
             return Errors.BadArgument("body", $"The request body is invalid: {Describe(error)}", "InvalidRequest");
@@ -139,46 +135,34 @@ internal sealed class WorkspaceAndModelStateFilter(EmulatorOptions options) : IA
         return string.IsNullOrEmpty(error.ErrorMessage) ? cause?.Message ?? "invalid value." : error.ErrorMessage;
     }
 
-    private static async Task<bool> IsJsonAsync(HttpRequest request)
-    {
-        if (!request.Body.CanSeek || request.Body.Length == 0)
-        {
-            return true; // no body kept (not a JSON route, or an empty body): report what binding named
-        }
-
-        request.Body.Seek(0, System.IO.SeekOrigin.Begin);
-        using var reader = new System.IO.StreamReader(request.Body, leaveOpen: true);
-        string text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
-        try
-        {
-            Newtonsoft.Json.Linq.JToken.Parse(text);
-            return true;
-        }
-        catch (JsonReaderException)
-        {
-            return false;
-        }
-    }
-
     private static bool Same(object? routeValue, string expected) => string.Equals(routeValue as string, expected, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>Why the service refuses a request: a 400 <c>BadArgument</c> naming the field (<c>details[0].target</c>).</summary>
+internal sealed record Refusal(string Target, string Message, string DetailCode)
+{
+    public ActionResult ToResult() => Errors.BadArgument(Target, Message, DetailCode);
 }
 
 /// <summary>Checks of the string maps of a request (tags, properties).</summary>
 internal static class Maps
 {
     /// <summary>A 400 naming the entry (<c>kvTags.k</c>) when a key is empty or a value is null, else null.</summary>
-    public static ActionResult? Invalid(IDictionary<string, string>? map, string field)
+    public static ActionResult? Invalid(IDictionary<string, string>? map, string field) => Refusal(map, field)?.ToResult();
+
+    /// <summary>Why the map is refused (a key is empty or a value is null), or null.</summary>
+    public static Refusal? Refusal(IDictionary<string, string>? map, string field)
     {
         foreach (var (key, value) in map ?? new Dictionary<string, string>())
         {
             if (key.Length == 0)
             {
-                return Errors.BadArgument(field, $"{field} has an empty key: keys must be non-empty strings.", "InvalidKey");
+                return new Refusal(field, $"{field} has an empty key: keys must be non-empty strings.", "InvalidKey");
             }
 
             if (value is null)
             {
-                return Errors.BadArgument($"{field}.{key}", $"{field}.{key} is null: values must be strings (remove the key instead).", "InvalidValue");
+                return new Refusal($"{field}.{key}", $"{field}.{key} is null: values must be strings (remove the key instead).", "InvalidValue");
             }
         }
 
@@ -255,55 +239,5 @@ internal static class Listing
         }
 
         return (page, next, null);
-    }
-}
-
-/// <summary>
-/// Answers 415 before the body is read when its media type is not one the spec declares for the operation (MVC's JSON
-/// formatter alone would also take <c>text/json</c> and any <c>application/*+json</c>).
-/// </summary>
-internal sealed class RequestMediaTypeFilter : IResourceFilter
-{
-    /// <summary>
-    /// The request media types of each operation with a body, by operationId (the generated action's name), as
-    /// openapi/images.yaml declares them; <c>Register</c> is the emulator's own models route. A test keeps this equal to
-    /// the spec.
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Accepted = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
-    {
-        ["Images_Create"] = ["application/json"],
-        ["Images_Patch"] = ["application/json-patch+json", "application/json"],
-        ["Profiles_Create"] = ["application/json"],
-        [nameof(ModelsController.Register)] = ["application/json"],
-    };
-
-    public void OnResourceExecuting(ResourceExecutingContext context)
-    {
-        if (context.ActionDescriptor is not ControllerActionDescriptor action || !Accepted.TryGetValue(action.ActionName, out var accepted))
-        {
-            return;
-        }
-
-        var request = context.HttpContext.Request;
-        if (request.ContentLength is 0 || (request.ContentLength is null && request.ContentType is null && !request.Headers.TransferEncoding.Any()))
-        {
-            return; // no body: binding answers 400 "A non-empty request body is required."
-        }
-
-        string? mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
-        if (mediaType is null || !accepted.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
-        {
-            context.Result = Errors.Result(415, "UnsupportedMediaType",
-                $"Content-Type '{request.ContentType}' is not supported by {action.ActionName}; send {string.Join(" or ", accepted)}.",
-                "Content-Type", "UnsupportedMediaType");
-            return;
-        }
-
-        // Kept so that a binding failure can tell a body that is not JSON from a field of the wrong type.
-        request.EnableBuffering();
-    }
-
-    public void OnResourceExecuted(ResourceExecutedContext context)
-    {
     }
 }

@@ -17,7 +17,7 @@ internal sealed partial class ImagesApi(EmulatorStore store, CurrentApiRequest r
     /// <summary>An image with this tag set to true cannot be deleted: 412 DeletionRequired (documented in README.md).</summary>
     public const string InUseTag = "emulator.inUse";
 
-    public Task<ActionResult<PaginatedImageList>> Images_ListQueryAsync(string? name, string? tag, string? tags, string? properties, string? description,
+    public async Task<ActionResult<PaginatedImageList>> Images_ListQueryAsync(string? name, string? tag, string? tags, string? properties, string? description,
         string? modelId, string? modelName, string? version, int? count, string? skipToken, ImageOrderBy orderBy, bool expand,
         string subscriptionId, string resourceGroup, string workspace, CancellationToken cancellationToken = default)
     {
@@ -25,14 +25,14 @@ internal sealed partial class ImagesApi(EmulatorStore store, CurrentApiRequest r
         bool descending = orderBy == ImageOrderBy.CreatedAtDesc || orderBy == ImageOrderBy.UpdatedAtDesc;
         if (!orderBy.IsKnown)
         {
-            return Task.FromResult<ActionResult<PaginatedImageList>>(Errors.Result(400, "BadArgument",
-                $"orderBy '{orderBy}' is not one of {string.Join(", ", ImageOrderBy.KnownValues)}.", "orderBy", "InvalidOrderBy"));
+            return Errors.Result(400, "BadArgument",
+                $"orderBy '{orderBy}' is not one of {string.Join(", ", ImageOrderBy.KnownValues)}.", "orderBy", "InvalidOrderBy");
         }
 
         var tagFilter = Listing.ParseFilter(tags);
         var legacyTagFilter = Listing.ParseFilter(tag);
         var propertyFilter = Listing.ParseFilter(properties);
-        var matching = store.Images().Where(i =>
+        var matching = (await store.ImagesAsync(cancellationToken)).Where(i =>
             (name is null || i.Name == name)
             && Listing.Matches(i.KvTags, tagFilter)
             && Listing.Matches(i.KvTags, legacyTagFilter)
@@ -45,25 +45,110 @@ internal sealed partial class ImagesApi(EmulatorStore store, CurrentApiRequest r
         var (page, next, error) = Listing.Page(matching, i => (updated ? i.ModifiedTime : i.CreatedTime).UtcTicks, i => i.Sequence, descending, count, skipToken);
         if (error is not null)
         {
-            return Task.FromResult<ActionResult<PaginatedImageList>>(Errors.Result(400, "BadArgument", error, count is < 1 ? "count" : "$skipToken", "InvalidPaging"));
+            return Errors.Result(400, "BadArgument", error, count is < 1 ? "count" : "$skipToken", "InvalidPaging");
         }
 
-        return Task.FromResult<ActionResult<PaginatedImageList>>(new PaginatedImageList
+        return new PaginatedImageList
         {
             Value = [.. page.Select(i => WireShapes.Image(i, expand ? store.FindModel : null))],
             NextLink = next is null ? null : request.NextLink(next),
-        });
+        };
     }
 
-    public Task<IActionResult> Images_CreateAsync(DockerImageRequest body, string subscriptionId, string resourceGroup, string workspace, CancellationToken cancellationToken = default)
+    public async Task<IActionResult> Images_CreateAsync(DockerImageRequest body, string subscriptionId, string resourceGroup, string workspace, CancellationToken cancellationToken = default)
     {
-        if (Validate(body) is { } invalid)
+        if (Validate(body, store.FindModel) is { } invalid)
         {
-            return Task.FromResult<IActionResult>(invalid);
+            return invalid.ToResult();
         }
 
-        // What the request left out stays null in the record (and in every answer), as the service keeps it; only the
-        // values the service itself fills are defaulted: an asset's unpack, the runtime's properties, architecture and OS.
+        var image = NewRecord(body);
+        string prefix = CurrentApiRequest.WorkspacePrefix(subscriptionId, resourceGroup, workspace);
+        var (_, operation) = await store.CreateImageAsync(image, prefix, request.RequestId, FailRequested(image), cancellationToken: cancellationToken);
+        request.AcceptedWithOperation(prefix, operation.Id);
+        return new StatusCodeResult(202);
+    }
+
+    public async Task<ActionResult<ImageResponseBase>> Images_QueryByIdAsync(bool expand, string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
+    {
+        var image = await store.FindImageAsync(id, cancellationToken);
+        return image is null
+            ? NotFound(id, workspace)
+            : WireShapes.Image(image, expand ? store.FindModel : null);
+    }
+
+    public async Task<ActionResult<ImageResponseBase>> Images_PatchAsync(IEnumerable<JsonPatchOperation> body, string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
+    {
+        var operations = body?.ToList() ?? [];
+        if (operations.Count == 0)
+        {
+            return Errors.Result(400, "BadArgument", "The patch document must hold at least one operation.", "body", "InvalidPatch");
+        }
+
+        ActionResult? failure = null;
+        var patched = await store.UpdateImageAsync(id, image =>
+        {
+            // Apply to copies, commit only when every operation is valid (a patch is atomic). A map the image never had
+            // stays null unless an operation writes to it.
+            var tags = new Dictionary<string, string>(image.KvTags ?? [], StringComparer.Ordinal);
+            var props = new Dictionary<string, string>(image.Properties ?? [], StringComparer.Ordinal);
+            string? description = image.Description;
+            foreach (var operation in operations)
+            {
+                failure = PatchOne(operation, tags, props, ref description);
+                if (failure is not null)
+                {
+                    return (false, (ImageRecord?)null);
+                }
+            }
+
+            if (!tags.OrderBy(t => t.Key, StringComparer.Ordinal).SequenceEqual((image.KvTags ?? []).OrderBy(t => t.Key, StringComparer.Ordinal)))
+            {
+                image.TagChangeCount++;
+            }
+
+            image.KvTags = image.KvTags is null && !operations.Any(o => Targets(o, "kvTags")) ? null : tags;
+            image.Properties = image.Properties is null && !operations.Any(o => Targets(o, "properties")) ? null : props;
+            image.Description = description;
+            return (true, image);
+        }, cancellationToken);
+
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        return patched is null ? NotFound(id, workspace) : WireShapes.Image(patched, null);
+    }
+
+    public async Task<IActionResult> Images_DeleteAsync(string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
+    {
+        var image = await store.FindImageAsync(id, cancellationToken);
+        if (image is null)
+        {
+            return new StatusCodeResult(204);
+        }
+
+        if (image.KvTags is { } tags && tags.TryGetValue(InUseTag, out var inUse) && string.Equals(inUse, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return Errors.Result(412, "DeletionRequired",
+                $"Image {id} is still used by one or more web services (tag {InUseTag}=true); delete them first.", "id", "ImageInUse");
+        }
+
+        await store.DeleteImageAsync(id, cancellationToken);
+        return new StatusCodeResult(200);
+    }
+
+    private static ActionResult NotFound(string id, string workspace) =>
+        Errors.Result(404, "NotFound", $"Image {id} not found in workspace {workspace}.", "id", "ImageNotFound");
+
+    /// <summary>
+    /// The record the service keeps for a create request. What the request left out stays null in the record (and in
+    /// every answer), as the service keeps it; only the values the service itself fills are defaulted: an asset's
+    /// unpack, the runtime's properties, architecture and OS.
+    /// </summary>
+    internal static ImageRecord NewRecord(DockerImageRequest body)
+    {
         var image = new ImageRecord
         {
             Name = body.Name,
@@ -91,131 +176,58 @@ internal sealed partial class ImagesApi(EmulatorStore store, CurrentApiRequest r
             runtime.OsType ??= OsType.Linux;
         }
 
-        bool fail = image.KvTags is { } tags && tags.TryGetValue(FailTag, out var build) && string.Equals(build, "fail", StringComparison.OrdinalIgnoreCase);
-        string prefix = CurrentApiRequest.WorkspacePrefix(subscriptionId, resourceGroup, workspace);
-        var (_, operation) = store.CreateImage(image, prefix, request.RequestId, fail);
-        request.AcceptedWithOperation(prefix, operation.Id);
-        return Task.FromResult<IActionResult>(new StatusCodeResult(202));
+        return image;
     }
 
-    public Task<ActionResult<ImageResponseBase>> Images_QueryByIdAsync(bool expand, string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
-    {
-        var image = store.FindImage(id);
-        return Task.FromResult<ActionResult<ImageResponseBase>>(image is null
-            ? NotFound(id, workspace)
-            : WireShapes.Image(image, expand ? store.FindModel : null));
-    }
+    /// <summary>Whether the image asked for its build to fail (the <see cref="FailTag"/> test hook).</summary>
+    internal static bool FailRequested(ImageRecord image) =>
+        image.KvTags is { } tags && tags.TryGetValue(FailTag, out var build) && string.Equals(build, "fail", StringComparison.OrdinalIgnoreCase);
 
-    public Task<ActionResult<ImageResponseBase>> Images_PatchAsync(IEnumerable<JsonPatchOperation> body, string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
-    {
-        var operations = body?.ToList() ?? [];
-        if (operations.Count == 0)
-        {
-            return Task.FromResult<ActionResult<ImageResponseBase>>(Errors.Result(400, "BadArgument", "The patch document must hold at least one operation.", "body", "InvalidPatch"));
-        }
-
-        ActionResult? failure = null;
-        var patched = store.UpdateImage(id, image =>
-        {
-            // Apply to copies, commit only when every operation is valid (a patch is atomic). A map the image never had
-            // stays null unless an operation writes to it.
-            var tags = new Dictionary<string, string>(image.KvTags ?? [], StringComparer.Ordinal);
-            var props = new Dictionary<string, string>(image.Properties ?? [], StringComparer.Ordinal);
-            string? description = image.Description;
-            foreach (var operation in operations)
-            {
-                failure = PatchOne(operation, tags, props, ref description);
-                if (failure is not null)
-                {
-                    return (false, (ImageRecord?)null);
-                }
-            }
-
-            if (!tags.OrderBy(t => t.Key, StringComparer.Ordinal).SequenceEqual((image.KvTags ?? []).OrderBy(t => t.Key, StringComparer.Ordinal)))
-            {
-                image.TagHistory.Add(new Dictionary<string, string>(tags, StringComparer.Ordinal));
-            }
-
-            image.KvTags = image.KvTags is null && !operations.Any(o => Targets(o, "/kvTags")) ? null : tags;
-            image.Properties = image.Properties is null && !operations.Any(o => Targets(o, "/properties")) ? null : props;
-            image.Description = description;
-            return (true, image);
-        });
-
-        if (failure is not null)
-        {
-            return Task.FromResult<ActionResult<ImageResponseBase>>(failure);
-        }
-
-        return Task.FromResult<ActionResult<ImageResponseBase>>(patched is null ? NotFound(id, workspace) : WireShapes.Image(patched, null));
-    }
-
-    public Task<IActionResult> Images_DeleteAsync(string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
-    {
-        var image = store.FindImage(id);
-        if (image is null)
-        {
-            return Task.FromResult<IActionResult>(new StatusCodeResult(204));
-        }
-
-        if (image.KvTags is { } tags && tags.TryGetValue(InUseTag, out var inUse) && string.Equals(inUse, "true", StringComparison.OrdinalIgnoreCase))
-        {
-            return Task.FromResult<IActionResult>(Errors.Result(412, "DeletionRequired",
-                $"Image {id} is still used by one or more web services (tag {InUseTag}=true); delete them first.", "id", "ImageInUse"));
-        }
-
-        store.DeleteImage(id);
-        return Task.FromResult<IActionResult>(new StatusCodeResult(200));
-    }
-
-    private static ActionResult NotFound(string id, string workspace) =>
-        Errors.Result(404, "NotFound", $"Image {id} not found in workspace {workspace}.", "id", "ImageNotFound");
-
-    private ActionResult? Validate(DockerImageRequest? body)
+    /// <summary>Why the service refuses this create request (a 400 naming the field), or null.</summary>
+    internal static Refusal? Validate(DockerImageRequest? body, Func<string, ModelRecord?> findModel)
     {
         if (body is null)
         {
-            return Errors.Result(400, "BadArgument", "The request body must be a DockerImageRequest.", "body", "InvalidRequest");
+            return new Refusal("body", "The request body must be a DockerImageRequest.", "InvalidRequest");
         }
 
         if (body.Name is null)
         {
-            return Errors.BadArgument("name", "name is required: the image name, 3 to 32 characters.", "MissingImageName");
+            return new Refusal("name", "name is required: the image name, 3 to 32 characters.", "MissingImageName");
         }
 
         if (string.IsNullOrEmpty(body.ImageFlavor.ToString()))
         {
-            return Errors.BadArgument("imageFlavor", $"imageFlavor is required: one of {string.Join(", ", ImageFlavor.KnownValues)}.", "MissingImageFlavor");
+            return new Refusal("imageFlavor", $"imageFlavor is required: one of {string.Join(", ", ImageFlavor.KnownValues)}.", "MissingImageFlavor");
         }
 
-        if ((Maps.Invalid(body.KvTags, "kvTags") ?? Maps.Invalid(body.Properties, "properties")) is { } invalidMap)
+        if ((Maps.Refusal(body.KvTags, "kvTags") ?? Maps.Refusal(body.Properties, "properties")) is { } invalidMap)
         {
             return invalidMap;
         }
 
         if (body.Name.Length is < 3 or > 32 || !NamePattern().IsMatch(body.Name))
         {
-            return Errors.Result(400, "BadArgument",
+            return new Refusal("name",
                 $"Invalid image name '{body.Name}': it must be 3 to 32 characters, lower-case letters, digits, '-' and '.', starting and ending with a letter or digit.",
-                "name", "InvalidImageName");
+                "InvalidImageName");
         }
 
         if (!body.ImageFlavor.IsKnown)
         {
-            return Errors.Result(400, "BadArgument",
-                $"Unknown imageFlavor '{body.ImageFlavor}': expected one of {string.Join(", ", ImageFlavor.KnownValues)}.", "imageFlavor", "InvalidImageFlavor");
+            return new Refusal("imageFlavor", $"Unknown imageFlavor '{body.ImageFlavor}': expected one of {string.Join(", ", ImageFlavor.KnownValues)}.", "InvalidImageFlavor");
         }
 
         if (body.ImageType is { } type && !string.IsNullOrEmpty(type.ToString()) && !type.IsKnown)
         {
-            return Errors.Result(400, "BadArgument", $"Unknown imageType '{type}': expected Docker.", "imageType", "InvalidImageType");
+            return new Refusal("imageType", $"Unknown imageType '{type}': expected Docker.", "InvalidImageType");
         }
 
         foreach (var modelId in body.ModelIds ?? [])
         {
-            if (store.FindModel(modelId) is null)
+            if (findModel(modelId) is null)
             {
-                return Errors.Result(400, "BadArgument", $"Model {modelId} not found in the workspace.", "modelIds", "ModelNotFound");
+                return new Refusal("modelIds", $"Model {modelId} not found in the workspace.", "ModelNotFound");
             }
         }
 
@@ -226,10 +238,23 @@ internal sealed partial class ImagesApi(EmulatorStore store, CurrentApiRequest r
     {
         string op = operation.Op?.ToLowerInvariant() ?? "";
         string path = operation.Path ?? "";
-        var value = operation.Value is null ? null : JToken.FromObject(operation.Value);
         ActionResult Bad(string message) => Errors.Result(400, "BadArgument", message, path, "InvalidPatch");
+        if (!JsonPointer.TryParse(path, out var tokens, out string? pointerError))
+        {
+            return Bad($"The path '{path}' is not a JSON Pointer (RFC 6901): {pointerError}");
+        }
 
-        if (path.Equals("/kvTags", StringComparison.OrdinalIgnoreCase) && op is "replace" or "add")
+        var value = operation.Value is null ? null : JToken.FromObject(operation.Value);
+        string member = tokens.Count > 0 ? tokens[0] : "";
+        bool isTags = member.Equals("kvTags", StringComparison.OrdinalIgnoreCase);
+        bool isProperties = member.Equals("properties", StringComparison.OrdinalIgnoreCase);
+        if ((isTags || isProperties) && tokens.Count > 2)
+        {
+            // Tags and properties are strings: a pointer below one (/kvTags/a/b, /kvTags/../id) names nothing.
+            return Bad($"The path '{path}' points inside the {(isTags ? "tag" : "property")} '{tokens[1]}', whose value is a string; a path names one key: /{member}/<key> (escape '/' as ~1 and '~' as ~0).");
+        }
+
+        if (isTags && tokens.Count == 1 && op is "replace" or "add")
         {
             if (ToMap(value) is not { } map)
             {
@@ -245,11 +270,13 @@ internal sealed partial class ImagesApi(EmulatorStore store, CurrentApiRequest r
             return null;
         }
 
-        if (path.StartsWith("/kvTags/", StringComparison.OrdinalIgnoreCase) && path.Length > 8)
+        if (isTags && tokens.Count == 2)
         {
-            string key = Unescape(path[8..]);
+            string key = tokens[1];
             switch (op)
             {
+                case "add" or "replace" when key.Length == 0:
+                    return Bad("A tag key cannot be empty.");
                 case "add" or "replace" when value is JValue { Type: JTokenType.String or JTokenType.Integer or JTokenType.Float or JTokenType.Boolean } scalar:
                     tags[key] = scalar.ToString(Newtonsoft.Json.Formatting.None).Trim('"');
                     return null;
@@ -260,7 +287,7 @@ internal sealed partial class ImagesApi(EmulatorStore store, CurrentApiRequest r
             }
         }
 
-        if (path.Equals("/properties", StringComparison.OrdinalIgnoreCase) && op == "add")
+        if (isProperties && tokens.Count == 1 && op == "add")
         {
             if (ToMap(value) is not { } map)
             {
@@ -280,9 +307,9 @@ internal sealed partial class ImagesApi(EmulatorStore store, CurrentApiRequest r
             return null;
         }
 
-        if (path.StartsWith("/properties/", StringComparison.OrdinalIgnoreCase) && op == "add" && value is JValue scalarProperty)
+        if (isProperties && tokens.Count == 2 && op == "add" && value is JValue scalarProperty)
         {
-            string key = Unescape(path[12..]);
+            string key = tokens[1];
             if (key.Length == 0)
             {
                 return Bad("A property key cannot be empty.");
@@ -298,7 +325,7 @@ internal sealed partial class ImagesApi(EmulatorStore store, CurrentApiRequest r
             return null;
         }
 
-        if (path.Equals("/description", StringComparison.OrdinalIgnoreCase) && op is "replace" or "add")
+        if (tokens.Count == 1 && member.Equals("description", StringComparison.OrdinalIgnoreCase) && op is "replace" or "add")
         {
             if (value is not null && value.Type is not (JTokenType.String or JTokenType.Null))
             {
@@ -333,10 +360,8 @@ internal sealed partial class ImagesApi(EmulatorStore store, CurrentApiRequest r
         return map;
     }
 
-    private static bool Targets(JsonPatchOperation operation, string map) =>
-        operation.Path is { } path && (path.Equals(map, StringComparison.OrdinalIgnoreCase) || path.StartsWith(map + "/", StringComparison.OrdinalIgnoreCase));
-
-    private static string Unescape(string pointer) => pointer.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+    private static bool Targets(JsonPatchOperation operation, string member) =>
+        JsonPointer.TryParse(operation.Path ?? "", out var tokens, out _) && tokens.Count > 0 && tokens[0].Equals(member, StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex("^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();

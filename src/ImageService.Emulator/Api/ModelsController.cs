@@ -1,4 +1,5 @@
 using System.Linq;
+using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageService.Emulator.Api;
@@ -32,7 +33,7 @@ public sealed class ModelsController : ControllerBase
     /// <param name="body">The Model (name, url and mimeType are required).</param>
     /// <returns>The registered model.</returns>
     [HttpPost("")]
-    public IActionResult Register([FromBody] Model? body)
+    public async Task<IActionResult> Register([FromBody] Model? body)
     {
         if (body is null)
         {
@@ -52,6 +53,6 @@ public sealed class ModelsController : ControllerBase
             return invalidMap;
         }
 
-        return Ok(WireShapes.Model(Store.AddModel(body, EmulatorUsers.Member)));
+        return Ok(WireShapes.Model(await Store.AddModelAsync(body, EmulatorUsers.Member, HttpContext.RequestAborted)));
     }
 }

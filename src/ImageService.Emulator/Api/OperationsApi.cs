@@ -8,13 +8,12 @@ namespace ImageService.Emulator.Api;
 /// <summary>GET /operations/{id}: the state of an image build or profiling run, with Retry-After while it runs.</summary>
 internal sealed class OperationsApi(EmulatorStore store, CurrentApiRequest request, EmulatorOptions options) : IOperationsController
 {
-    public Task<ActionResult<AsyncOperationStatus>> Operations_GetAsync(string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
+    public async Task<ActionResult<AsyncOperationStatus>> Operations_GetAsync(string subscriptionId, string resourceGroup, string workspace, string id, CancellationToken cancellationToken = default)
     {
-        var operation = store.FindOperation(id);
+        var operation = await store.FindOperationAsync(id, cancellationToken);
         if (operation is null)
         {
-            return Task.FromResult<ActionResult<AsyncOperationStatus>>(
-                Errors.Result(404, "NotFound", $"Operation {id} not found in workspace {workspace}.", "id", "OperationNotFound"));
+            return Errors.Result(404, "NotFound", $"Operation {id} not found in workspace {workspace}.", "id", "OperationNotFound");
         }
 
         if (!operation.IsTerminal)
@@ -24,6 +23,6 @@ internal sealed class OperationsApi(EmulatorStore store, CurrentApiRequest reque
                 ((long)options.EffectiveRetryAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         }
 
-        return Task.FromResult<ActionResult<AsyncOperationStatus>>(WireShapes.Operation(operation));
+        return WireShapes.Operation(operation);
     }
 }

@@ -12,24 +12,24 @@ internal sealed class ProfilesApi(EmulatorStore store, CurrentApiRequest request
     /// <summary>A profile with this tag set to <c>fail</c> fails profiling (documented in README.md).</summary>
     public const string FailTag = "emulator.profile";
 
-    public Task<ActionResult<PaginatedProfileResponseList>> Profiles_ListQueryAsync(string? name, string? description, string? tags, string? properties,
+    public async Task<ActionResult<PaginatedProfileResponseList>> Profiles_ListQueryAsync(string? name, string? description, string? tags, string? properties,
         int? count, string? skipToken, ImageOrderBy orderBy, string subscriptionId, string resourceGroup, string workspace, string imageId,
         CancellationToken cancellationToken = default)
     {
-        if (store.FindImage(imageId) is null)
+        if (await store.FindImageAsync(imageId, cancellationToken) is null)
         {
-            return Task.FromResult<ActionResult<PaginatedProfileResponseList>>(ImageNotFound(imageId, workspace));
+            return ImageNotFound(imageId, workspace);
         }
 
         if (!orderBy.IsKnown)
         {
-            return Task.FromResult<ActionResult<PaginatedProfileResponseList>>(Errors.Result(400, "BadArgument",
-                $"orderBy '{orderBy}' is not one of {string.Join(", ", ImageOrderBy.KnownValues)}.", "orderBy", "InvalidOrderBy"));
+            return Errors.Result(400, "BadArgument",
+                $"orderBy '{orderBy}' is not one of {string.Join(", ", ImageOrderBy.KnownValues)}.", "orderBy", "InvalidOrderBy");
         }
 
         var tagFilter = Listing.ParseFilter(tags);
         var propertyFilter = Listing.ParseFilter(properties);
-        var matching = store.Profiles(imageId).Where(p =>
+        var matching = (await store.ProfilesAsync(imageId, cancellationToken)).Where(p =>
             (name is null || p.Name == name)
             && (description is null || string.Equals(p.Description, description, StringComparison.OrdinalIgnoreCase))
             && Listing.Matches(p.KvTags, tagFilter)
@@ -39,28 +39,27 @@ internal sealed class ProfilesApi(EmulatorStore store, CurrentApiRequest request
         var (page, next, error) = Listing.Page(matching, p => p.CreatedTime.UtcTicks, p => p.Sequence, descending, count, skipToken);
         if (error is not null)
         {
-            return Task.FromResult<ActionResult<PaginatedProfileResponseList>>(Errors.Result(400, "BadArgument", error, count is < 1 ? "count" : "$skipToken", "InvalidPaging"));
+            return Errors.Result(400, "BadArgument", error, count is < 1 ? "count" : "$skipToken", "InvalidPaging");
         }
 
-        var list = new PaginatedProfileResponseList { Value = [.. page.Select(WireShapes.Profile)], NextLink = next is null ? null : request.NextLink(next) };
-        return Task.FromResult<ActionResult<PaginatedProfileResponseList>>(list);
+        return new PaginatedProfileResponseList { Value = [.. page.Select(WireShapes.Profile)], NextLink = next is null ? null : request.NextLink(next) };
     }
 
-    public Task<IActionResult> Profiles_CreateAsync(ProfileRequestBase body, string subscriptionId, string resourceGroup, string workspace, string imageId, CancellationToken cancellationToken = default)
+    public async Task<IActionResult> Profiles_CreateAsync(ProfileRequestBase body, string subscriptionId, string resourceGroup, string workspace, string imageId, CancellationToken cancellationToken = default)
     {
         if (body is null || string.IsNullOrWhiteSpace(body.Name))
         {
-            return Task.FromResult<IActionResult>(Errors.Result(400, "BadArgument", "A profile needs a name.", "name", "InvalidProfileName"));
+            return Errors.Result(400, "BadArgument", "A profile needs a name.", "name", "InvalidProfileName");
         }
 
         if ((Maps.Invalid(body.KvTags, "kvTags") ?? Maps.Invalid(body.Properties, "properties")) is { } invalidMap)
         {
-            return Task.FromResult<IActionResult>(invalidMap);
+            return invalidMap;
         }
 
-        if (store.FindImage(imageId) is null)
+        if (await store.FindImageAsync(imageId, cancellationToken) is null)
         {
-            return Task.FromResult<IActionResult>(ImageNotFound(imageId, workspace));
+            return ImageNotFound(imageId, workspace);
         }
 
         var profile = new ProfileRecord
@@ -74,17 +73,17 @@ internal sealed class ProfilesApi(EmulatorStore store, CurrentApiRequest request
         };
         bool fail = profile.KvTags is { } tags && tags.TryGetValue(FailTag, out var outcome) && string.Equals(outcome, "fail", StringComparison.OrdinalIgnoreCase);
         string prefix = CurrentApiRequest.WorkspacePrefix(subscriptionId, resourceGroup, workspace);
-        var operation = store.CreateProfile(profile, prefix, request.RequestId, fail);
+        var operation = await store.CreateProfileAsync(profile, prefix, request.RequestId, fail, cancellationToken);
         request.AcceptedWithOperation(prefix, operation.Id);
-        return Task.FromResult<IActionResult>(new StatusCodeResult(202));
+        return new StatusCodeResult(202);
     }
 
-    public Task<ActionResult<ProfileResponse>> Profiles_QueryByIdAsync(string subscriptionId, string resourceGroup, string workspace, string imageId, string id, CancellationToken cancellationToken = default)
+    public async Task<ActionResult<ProfileResponse>> Profiles_QueryByIdAsync(string subscriptionId, string resourceGroup, string workspace, string imageId, string id, CancellationToken cancellationToken = default)
     {
-        var profile = store.FindProfile(imageId, id);
-        return Task.FromResult<ActionResult<ProfileResponse>>(profile is null
+        var profile = await store.FindProfileAsync(imageId, id, cancellationToken);
+        return profile is null
             ? Errors.Result(404, "NotFound", $"Profile {id} of image {imageId} not found.", "id", "ProfileNotFound")
-            : WireShapes.Profile(profile));
+            : WireShapes.Profile(profile);
     }
 
     private static ActionResult ImageNotFound(string imageId, string workspace) =>

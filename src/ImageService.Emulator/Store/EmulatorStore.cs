@@ -1,18 +1,27 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using ImageService.Emulator.Contracts;
 using Newtonsoft.Json;
 
 namespace ImageService.Emulator.Store;
 
 /// <summary>
-/// The whole state of the emulator behind one lock. Every mutation (a create with its operation and counters, a patch,
-/// a delete, a build step) works on copies, commits them to SQLite in one transaction when a data file is configured,
-/// and only then replaces the records in memory: a failed write changes nothing, and a crash between two statements
-/// cannot leave half a mutation in the file. Operations advance with the clock: <see cref="Advance"/> runs before
-/// every read and on a timer.
+/// The whole state of the emulator. Every mutation (a create with its operation and counters, a patch, a delete, a build
+/// step) runs alone, behind an asynchronous gate, on copies: it commits them to SQLite in one transaction when a data
+/// file is configured, and only then publishes them. A failed write changes nothing, and a crash between two statements
+/// cannot leave half a mutation in the file.
+/// <para>
+/// Readers never wait for a writer: records are never changed once published (a mutation replaces them), and the
+/// collections are immutable, swapped whole. A request waiting for the gate awaits it without holding a thread, so a
+/// burst of writes (or a slow disk under them) cannot starve the thread pool that Kestrel needs to accept connections
+/// and read requests. Operations advance with the clock: a read first runs the build steps that are due (through the
+/// gate, only when one is due), and a timer runs them too.
+/// </para>
 /// </summary>
 internal sealed class EmulatorStore : IDisposable
 {
@@ -24,21 +33,32 @@ internal sealed class EmulatorStore : IDisposable
 
     private static readonly JsonSerializerSettings s_settings = new() { DateParseHandling = DateParseHandling.DateTimeOffset };
 
-    private readonly object _gate = new();
-    private readonly Dictionary<string, ImageRecord> _images = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, OperationRecord> _operations = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ModelRecord> _models = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ProfileRecord> _profiles = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<string> _recovered = [];
     private readonly SqlitePersistence? _persistence;
     private readonly TimeProvider _time;
     private readonly TimeSpan _step;
+    private readonly int _tagHistoryCapacity;
+
+    // Written only behind the gate, read by anyone: each is replaced whole, never changed in place.
+    private ImmutableDictionary<string, ImageRecord> _images = ImmutableDictionary.Create<string, ImageRecord>(StringComparer.Ordinal);
+    private ImmutableDictionary<string, OperationRecord> _operations = ImmutableDictionary.Create<string, OperationRecord>(StringComparer.Ordinal);
+    private ImmutableDictionary<string, ModelRecord> _models = ImmutableDictionary.Create<string, ModelRecord>(StringComparer.Ordinal);
+    private ImmutableDictionary<string, ProfileRecord> _profiles = ImmutableDictionary.Create<string, ProfileRecord>(StringComparer.Ordinal);
+    private ImmutableDictionary<string, ImmutableQueue<IReadOnlyDictionary<string, string>>> _tagHistory =
+        ImmutableDictionary.Create<string, ImmutableQueue<IReadOnlyDictionary<string, string>>>(StringComparer.Ordinal);
     private MetaRecord _meta = new();
+    private long _nextStepDueTicks = long.MaxValue;
+
+    // Behind the gate: the operations not yet terminal, so that a build step or a create costs the same however many
+    // operations have finished before.
+    private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
 
     public EmulatorStore(EmulatorOptions options)
     {
         _time = options.TimeProvider;
         _step = options.BuildStepDuration;
+        _tagHistoryCapacity = options.TagHistoryCapacity;
         if (options.DataFile is not null)
         {
             _persistence = new SqlitePersistence(options.DataFile);
@@ -53,7 +73,7 @@ internal sealed class EmulatorStore : IDisposable
             }
         }
 
-        if (options.SeedModels && _models.Count == 0)
+        if (options.SeedModels && _models.IsEmpty)
         {
             SeedModels.AddTo(this);
         }
@@ -61,76 +81,60 @@ internal sealed class EmulatorStore : IDisposable
 
     public DateTimeOffset Now => _time.GetUtcNow();
 
-    public object Gate => _gate;
-
     /// <summary>What loading the data file repaired (records a crash of an older emulator left half-written).</summary>
     public IReadOnlyList<string> Recovered => _recovered;
 
     // ---- models ----
 
-    public IReadOnlyList<ModelRecord> Models()
-    {
-        lock (_gate)
-        {
-            return [.. _models.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ThenBy(m => m.Version)];
-        }
-    }
+    public IReadOnlyList<ModelRecord> Models() =>
+        [.. Volatile.Read(ref _models).Values.OrderBy(m => m.Name, StringComparer.Ordinal).ThenBy(m => m.Version)];
 
-    public ModelRecord? FindModel(string id)
-    {
-        lock (_gate)
-        {
-            return _models.GetValueOrDefault(id);
-        }
-    }
+    public ModelRecord? FindModel(string id) => Volatile.Read(ref _models).GetValueOrDefault(id);
 
     /// <summary>Registers a model: the version is the last one of that name plus one; the service fills id, times and creator.</summary>
-    public ModelRecord AddModel(Model body, User createdBy)
-    {
-        lock (_gate)
-        {
-            var model = Clone(body);
-            long version = _models.Values.Where(m => m.Name == model.Name).Select(m => m.Version).DefaultIfEmpty(0).Max() + 1;
-            var now = Now;
-            model.Id = $"{model.Name}:{version.ToString(CultureInfo.InvariantCulture)}";
-            model.Version = version;
-            model.CreatedTime ??= now;
-            model.ModifiedTime ??= now;
-            model.Unpack ??= false;
-            model.CreatedBy ??= Clone(createdBy);
-            var record = new ModelRecord { Name = model.Name, Version = version, Body = model };
-            Commit(Upsert(ModelKind, record.Id, record));
-            _models[record.Id] = record;
-            return record;
-        }
-    }
+    public Task<ModelRecord> AddModelAsync(Model body, User createdBy, CancellationToken cancellationToken = default) =>
+        MutateAsync(() => AddModelCore(body, createdBy), cancellationToken);
 
     // ---- images ----
 
+    public async Task<IReadOnlyList<ImageRecord>> ImagesAsync(CancellationToken cancellationToken = default)
+    {
+        await AdvanceIfDueAsync(cancellationToken);
+        return [.. Volatile.Read(ref _images).Values];
+    }
+
+    public async Task<ImageRecord?> FindImageAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await AdvanceIfDueAsync(cancellationToken);
+        return Volatile.Read(ref _images).GetValueOrDefault(id);
+    }
+
+    /// <summary>For the inspection API (a test's thread may wait here).</summary>
     public IReadOnlyList<ImageRecord> Images()
     {
-        lock (_gate)
-        {
-            Advance();
-            return [.. _images.Values];
-        }
+        AdvanceIfDue();
+        return [.. Volatile.Read(ref _images).Values];
     }
 
+    /// <summary>For the inspection API.</summary>
     public ImageRecord? FindImage(string id)
     {
-        lock (_gate)
-        {
-            Advance();
-            return _images.GetValueOrDefault(id);
-        }
+        AdvanceIfDue();
+        return Volatile.Read(ref _images).GetValueOrDefault(id);
     }
 
-    /// <summary>Adds an image (its version is assigned here), the operation that builds it and the counters, in one commit.</summary>
-    public (ImageRecord Image, OperationRecord Operation) CreateImage(ImageRecord image, string resourcePrefix, string requestId, bool fail)
-    {
-        lock (_gate)
+    /// <summary>The newest tag maps of an image, oldest first (at most <see cref="EmulatorOptions.TagHistoryCapacity"/>).</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> TagHistory(string id) =>
+        Volatile.Read(ref _tagHistory).TryGetValue(id, out var history) ? [.. history] : [];
+
+    /// <summary>
+    /// Adds an image (its version is assigned here), the operation that builds it and the counters, in one commit. With
+    /// <paramref name="built"/> (a seeded image), the build has already run: the operation is terminal at once.
+    /// </summary>
+    public Task<(ImageRecord Image, OperationRecord Operation)> CreateImageAsync(ImageRecord image, string resourcePrefix, string requestId, bool fail, bool built = false, CancellationToken cancellationToken = default) =>
+        MutateAsync(() =>
         {
-            Advance();
+            AdvanceCore();
             var now = Now;
             var meta = Clone(_meta);
             long last = Math.Max(
@@ -143,24 +147,28 @@ internal sealed class EmulatorStore : IDisposable
             image.ModifiedTime = now;
             image.CreationState = "NotStarted";
             image.OperationId = Guid.NewGuid().ToString();
-            image.TagHistory.Add(new Dictionary<string, string>(image.KvTags ?? [], StringComparer.Ordinal));
+            image.TagChangeCount = 1;
             OperationRecord operation = QueuedOperation(image.OperationId, "Image", now, $"{resourcePrefix}/images/{image.Id}", image.Id, requestId, fail, $"Image build for {image.Id} queued.");
+            while (built && !operation.IsTerminal)
+            {
+                Step(operation, image, null, now);
+            }
+
             Commit(Upsert(ImageKind, image.Id, image), Upsert(OperationKind, operation.Id, operation), Upsert(MetaKind, "meta", meta));
-            _images[image.Id] = image;
+            PublishImage(image);
             PublishOperation(operation, meta);
             return (image, operation);
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>
-    /// Runs a mutation on a copy of an image under the lock; when it reports a change, the copy is committed and then
-    /// replaces the image. A mutation that reports no change (or throws) leaves the image as it was.
+    /// Runs a mutation on a copy of an image; when it reports a change, the copy is committed and then replaces the
+    /// image. A mutation that reports no change (or throws) leaves the image as it was. The mutation counts a change
+    /// of the tags in <see cref="ImageRecord.TagChangeCount"/>.
     /// </summary>
-    public T? UpdateImage<T>(string id, Func<ImageRecord, (bool Changed, T Result)> update)
-    {
-        lock (_gate)
+    public Task<T?> UpdateImageAsync<T>(string id, Func<ImageRecord, (bool Changed, T Result)> update, CancellationToken cancellationToken = default) =>
+        MutateAsync(() =>
         {
-            Advance();
+            AdvanceCore();
             if (!_images.TryGetValue(id, out var current))
             {
                 return default;
@@ -172,17 +180,15 @@ internal sealed class EmulatorStore : IDisposable
             {
                 copy.ModifiedTime = Now;
                 Commit(Upsert(ImageKind, copy.Id, copy));
-                _images[id] = copy;
+                PublishImage(copy, tagsChanged: copy.TagChangeCount != current.TagChangeCount);
             }
 
             return result;
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>Deletes an image and its profiles in one commit. Its operation stays, as the service keeps it.</summary>
-    public void DeleteImage(string id)
-    {
-        lock (_gate)
+    public Task DeleteImageAsync(string id, CancellationToken cancellationToken = default) =>
+        MutateAsync(() =>
         {
             var profiles = _profiles.Values.Where(p => p.ImageId == id).ToList();
             var changes = new List<DocumentChange>();
@@ -193,58 +199,44 @@ internal sealed class EmulatorStore : IDisposable
 
             changes.AddRange(profiles.Select(p => new DocumentChange(ProfileKind, p.Key, null)));
             Commit([.. changes]);
-            _images.Remove(id);
-            foreach (var profile in profiles)
-            {
-                _profiles.Remove(profile.Key);
-            }
-        }
-    }
+            Volatile.Write(ref _images, _images.Remove(id));
+            Volatile.Write(ref _tagHistory, _tagHistory.Remove(id));
+            Volatile.Write(ref _profiles, _profiles.RemoveRange(profiles.Select(p => p.Key)));
+            return true;
+        }, cancellationToken);
 
     // ---- operations ----
 
-    public OperationRecord? FindOperation(string id)
+    public async Task<OperationRecord?> FindOperationAsync(string id, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
-        {
-            Advance();
-            return _operations.GetValueOrDefault(id);
-        }
+        await AdvanceIfDueAsync(cancellationToken);
+        return Volatile.Read(ref _operations).GetValueOrDefault(id);
     }
 
+    /// <summary>For the inspection API.</summary>
     public IReadOnlyList<OperationRecord> Operations()
     {
-        lock (_gate)
-        {
-            Advance();
-            return [.. _operations.Values];
-        }
+        AdvanceIfDue();
+        return [.. Volatile.Read(ref _operations).Values];
     }
 
     // ---- profiles ----
 
-    public IReadOnlyList<ProfileRecord> Profiles(string imageId)
+    public async Task<IReadOnlyList<ProfileRecord>> ProfilesAsync(string imageId, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
-        {
-            Advance();
-            return [.. _profiles.Values.Where(p => p.ImageId == imageId)];
-        }
+        await AdvanceIfDueAsync(cancellationToken);
+        return [.. Volatile.Read(ref _profiles).Values.Where(p => p.ImageId == imageId)];
     }
 
-    public ProfileRecord? FindProfile(string imageId, string name)
+    public async Task<ProfileRecord?> FindProfileAsync(string imageId, string name, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
-        {
-            Advance();
-            return _profiles.GetValueOrDefault($"{imageId}/{name}");
-        }
+        await AdvanceIfDueAsync(cancellationToken);
+        return Volatile.Read(ref _profiles).GetValueOrDefault($"{imageId}/{name}");
     }
 
     /// <summary>Adds a profile, the operation that runs it and the counters, in one commit.</summary>
-    public OperationRecord CreateProfile(ProfileRecord profile, string resourcePrefix, string requestId, bool fail)
-    {
-        lock (_gate)
+    public Task<OperationRecord> CreateProfileAsync(ProfileRecord profile, string resourcePrefix, string requestId, bool fail, CancellationToken cancellationToken = default) =>
+        MutateAsync(() =>
         {
             var now = Now;
             var meta = Clone(_meta);
@@ -253,11 +245,10 @@ internal sealed class EmulatorStore : IDisposable
             OperationRecord operation = QueuedOperation(Guid.NewGuid().ToString(), "Profile", now, $"{resourcePrefix}/images/{profile.ImageId}/profiles/{profile.Name}", profile.ImageId, requestId, fail, $"Profiling of {profile.ImageId} queued.");
             operation.ProfileName = profile.Name;
             Commit(Upsert(ProfileKind, profile.Key, profile), Upsert(OperationKind, operation.Id, operation), Upsert(MetaKind, "meta", meta));
-            _profiles[profile.Key] = profile;
+            Volatile.Write(ref _profiles, _profiles.SetItem(profile.Key, profile));
             PublishOperation(operation, meta);
             return operation;
-        }
-    }
+        }, cancellationToken);
 
     private static OperationRecord QueuedOperation(string id, string type, DateTimeOffset now, string resourceLocation, string targetId, string requestId, bool fail, string queued)
     {
@@ -276,62 +267,173 @@ internal sealed class EmulatorStore : IDisposable
         return operation;
     }
 
+    private ModelRecord AddModelCore(Model body, User createdBy)
+    {
+        var model = Clone(body);
+        long version = _models.Values.Where(m => m.Name == model.Name).Select(m => m.Version).DefaultIfEmpty(0).Max() + 1;
+        var now = Now;
+        model.Id = $"{model.Name}:{version.ToString(CultureInfo.InvariantCulture)}";
+        model.Version = version;
+        model.CreatedTime ??= now;
+        model.ModifiedTime ??= now;
+        model.Unpack ??= false;
+        model.CreatedBy ??= Clone(createdBy);
+        var record = new ModelRecord { Name = model.Name, Version = version, Body = model };
+        Commit(Upsert(ModelKind, record.Id, record));
+        Volatile.Write(ref _models, _models.SetItem(record.Id, record));
+        return record;
+    }
+
+    /// <summary>After the commit that stored it: the image becomes what readers see, and a new tag map joins its history.</summary>
+    private void PublishImage(ImageRecord image, bool tagsChanged = true)
+    {
+        Volatile.Write(ref _images, _images.SetItem(image.Id, image));
+        if (tagsChanged)
+        {
+            var history = _tagHistory.GetValueOrDefault(image.Id, ImmutableQueue<IReadOnlyDictionary<string, string>>.Empty)
+                .Enqueue(new Dictionary<string, string>(image.KvTags ?? [], StringComparer.Ordinal));
+            while (history.Count() > _tagHistoryCapacity)
+            {
+                history = history.Dequeue();
+            }
+
+            Volatile.Write(ref _tagHistory, _tagHistory.SetItem(image.Id, history));
+        }
+    }
+
     /// <summary>After the commit that stored them: the new operation and counters become what readers see.</summary>
     private void PublishOperation(OperationRecord operation, MetaRecord meta)
     {
-        _operations[operation.Id] = operation;
+        Volatile.Write(ref _operations, _operations.SetItem(operation.Id, operation));
+        if (!operation.IsTerminal)
+        {
+            _inFlight.Add(operation.Id);
+        }
+
         _meta = meta;
+        ScheduleNextStep();
+    }
+
+    // ---- the gate ----
+
+    private async Task<T> MutateAsync<T>(Func<T> mutation, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return mutation();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private T Mutate<T>(Func<T> mutation)
+    {
+        _gate.Wait();
+        try
+        {
+            return mutation();
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     // ---- the build state machine ----
 
-    /// <summary>
-    /// Moves every unfinished operation along: NotStarted and Running each last one build step. Each operation's steps
-    /// and the record it builds (image or profile) are committed together, then replace the records in memory.
-    /// </summary>
-    public void Advance()
+    private bool StepIsDue => Now.UtcTicks >= Interlocked.Read(ref _nextStepDueTicks);
+
+    /// <summary>Runs the build steps that are due, if any (the timer's call).</summary>
+    public Task AdvanceAsync(CancellationToken cancellationToken = default) => AdvanceIfDueAsync(cancellationToken).AsTask();
+
+    private async ValueTask AdvanceIfDueAsync(CancellationToken cancellationToken)
     {
-        lock (_gate)
+        if (StepIsDue)
         {
-            var now = Now;
-            foreach (var current in _operations.Values.Where(o => !o.IsTerminal && now - o.PhaseStartedAt >= _step).ToList())
-            {
-                var operation = Clone(current);
-                var image = operation.OperationType == "Image" && _images.TryGetValue(operation.TargetId, out var i) ? Clone(i) : null;
-                var profile = operation.OperationType == "Profile" && _profiles.TryGetValue($"{operation.TargetId}/{operation.ProfileName}", out var p) ? Clone(p) : null;
-                while (!operation.IsTerminal && now - operation.PhaseStartedAt >= _step)
-                {
-                    operation.PhaseStartedAt += _step;
-                    Step(operation, image, profile, operation.PhaseStartedAt);
-                }
-
-                var changes = new List<DocumentChange> { Upsert(OperationKind, operation.Id, operation) };
-                if (image is not null)
-                {
-                    changes.Add(Upsert(ImageKind, image.Id, image));
-                }
-
-                if (profile is not null)
-                {
-                    changes.Add(Upsert(ProfileKind, profile.Key, profile));
-                }
-
-                Commit([.. changes]);
-                _operations[operation.Id] = operation;
-                if (image is not null)
-                {
-                    _images[image.Id] = image;
-                }
-
-                if (profile is not null)
-                {
-                    _profiles[profile.Key] = profile;
-                }
-            }
+            await MutateAsync(AdvanceCore, cancellationToken);
         }
     }
 
-    public void Dispose() => _persistence?.Dispose();
+    private void AdvanceIfDue()
+    {
+        if (StepIsDue)
+        {
+            Mutate(AdvanceCore);
+        }
+    }
+
+    /// <summary>
+    /// Moves every unfinished operation along: NotStarted and Running each last one build step. Each operation's steps
+    /// and the record it builds (image or profile) are committed together, then replace the records readers see.
+    /// Runs behind the gate.
+    /// </summary>
+    private bool AdvanceCore()
+    {
+        var now = Now;
+        foreach (var current in _inFlight.Select(id => _operations[id]).Where(o => now - o.PhaseStartedAt >= _step).ToList())
+        {
+            var operation = Clone(current);
+            var image = operation.OperationType == "Image" && _images.TryGetValue(operation.TargetId, out var i) ? Clone(i) : null;
+            var profile = operation.OperationType == "Profile" && _profiles.TryGetValue($"{operation.TargetId}/{operation.ProfileName}", out var p) ? Clone(p) : null;
+            while (!operation.IsTerminal && now - operation.PhaseStartedAt >= _step)
+            {
+                operation.PhaseStartedAt += _step;
+                Step(operation, image, profile, operation.PhaseStartedAt);
+            }
+
+            var changes = new List<DocumentChange> { Upsert(OperationKind, operation.Id, operation) };
+            if (image is not null)
+            {
+                changes.Add(Upsert(ImageKind, image.Id, image));
+            }
+
+            if (profile is not null)
+            {
+                changes.Add(Upsert(ProfileKind, profile.Key, profile));
+            }
+
+            Commit([.. changes]);
+            Volatile.Write(ref _operations, _operations.SetItem(operation.Id, operation));
+            if (operation.IsTerminal)
+            {
+                _inFlight.Remove(operation.Id);
+            }
+
+            if (image is not null)
+            {
+                PublishImage(image, tagsChanged: false);
+            }
+
+            if (profile is not null)
+            {
+                Volatile.Write(ref _profiles, _profiles.SetItem(profile.Key, profile));
+            }
+        }
+
+        ScheduleNextStep();
+        return true;
+    }
+
+    /// <summary>When the next build step is due, so that readers only take the gate when one is.</summary>
+    private void ScheduleNextStep()
+    {
+        long next = long.MaxValue;
+        foreach (string id in _inFlight)
+        {
+            next = Math.Min(next, (_operations[id].PhaseStartedAt + _step).UtcTicks);
+        }
+
+        Interlocked.Exchange(ref _nextStepDueTicks, next);
+    }
+
+    public void Dispose()
+    {
+        _persistence?.Dispose();
+        _gate.Dispose();
+    }
 
     internal static T Clone<T>(T value) =>
         JsonConvert.DeserializeObject<T>(JsonConvert.SerializeObject(value, s_settings), s_settings)!;
@@ -415,22 +517,23 @@ internal sealed class EmulatorStore : IDisposable
 
     private void Load()
     {
+        var images = new Dictionary<string, ImageRecord>(StringComparer.Ordinal);
         foreach (var (_, json) in _persistence!.Load(ImageKind))
         {
             var image = JsonConvert.DeserializeObject<ImageRecord>(json, s_settings)!;
-            _images[image.Id] = image;
+            images[image.Id] = image;
         }
 
         foreach (var (_, json) in _persistence.Load(ModelKind))
         {
             var model = JsonConvert.DeserializeObject<ModelRecord>(json, s_settings)!;
-            _models[model.Id] = model;
+            _models = _models.SetItem(model.Id, model);
         }
 
         foreach (var (_, json) in _persistence.Load(ProfileKind))
         {
             var profile = JsonConvert.DeserializeObject<ProfileRecord>(json, s_settings)!;
-            _profiles[profile.Key] = profile;
+            _profiles = _profiles.SetItem(profile.Key, profile);
         }
 
         foreach (var (_, json) in _persistence.Load(MetaKind))
@@ -438,13 +541,24 @@ internal sealed class EmulatorStore : IDisposable
             _meta = JsonConvert.DeserializeObject<MetaRecord>(json, s_settings)!;
         }
 
+        var operations = new Dictionary<string, OperationRecord>(StringComparer.Ordinal);
         foreach (var (_, json) in _persistence.Load(OperationKind))
         {
             var operation = JsonConvert.DeserializeObject<OperationRecord>(json, s_settings)!;
-            _operations[operation.Id] = operation;
+            operations[operation.Id] = operation;
         }
 
-        Recover();
+        Recover(images, operations);
+        _operations = operations.ToImmutableDictionary(StringComparer.Ordinal);
+        _inFlight.UnionWith(operations.Values.Where(o => !o.IsTerminal).Select(o => o.Id));
+        foreach (var image in images.Values)
+        {
+            // A file written before TagChangeCount existed counts the tags it holds as the one change it knows.
+            image.TagChangeCount = Math.Max(image.TagChangeCount, 1);
+            PublishImage(image);
+        }
+
+        ScheduleNextStep();
     }
 
     /// <summary>
@@ -453,20 +567,20 @@ internal sealed class EmulatorStore : IDisposable
     /// writes), so it is dropped; counters that lag behind the records are raised. Then every operation in flight
     /// restarts its current step now, with this run's step duration.
     /// </summary>
-    private void Recover()
+    private void Recover(Dictionary<string, ImageRecord> images, Dictionary<string, OperationRecord> operations)
     {
         var changes = new List<DocumentChange>();
-        foreach (var orphan in _images.Values.Where(i => !_operations.ContainsKey(i.OperationId)).ToList())
+        foreach (var orphan in images.Values.Where(i => !operations.ContainsKey(i.OperationId)).ToList())
         {
-            _images.Remove(orphan.Id);
+            images.Remove(orphan.Id);
             changes.Add(new DocumentChange(ImageKind, orphan.Id, null));
             _recovered.Add($"Dropped image {orphan.Id}: its operation {orphan.OperationId} was never written, so its create was never acknowledged.");
         }
 
-        long highestSequence = _images.Values.Select(i => i.Sequence).Concat(_profiles.Values.Select(p => p.Sequence)).DefaultIfEmpty(0).Max();
+        long highestSequence = images.Values.Select(i => i.Sequence).Concat(_profiles.Values.Select(p => p.Sequence)).DefaultIfEmpty(0).Max();
         bool metaChanged = highestSequence > _meta.Sequence;
         _meta.Sequence = Math.Max(_meta.Sequence, highestSequence);
-        foreach (var image in _images.Values.Where(i => i.Version > _meta.LastImageVersions.GetValueOrDefault(i.Name)))
+        foreach (var image in images.Values.Where(i => i.Version > _meta.LastImageVersions.GetValueOrDefault(i.Name)))
         {
             _meta.LastImageVersions[image.Name] = image.Version;
             metaChanged = true;
@@ -478,7 +592,7 @@ internal sealed class EmulatorStore : IDisposable
         }
 
         var now = Now;
-        foreach (var operation in _operations.Values.Where(o => !o.IsTerminal))
+        foreach (var operation in operations.Values.Where(o => !o.IsTerminal))
         {
             operation.PhaseStartedAt = now;
             operation.Log.Add($"{Stamp(now)} Emulator restarted; {operation.OperationType} operation resumed in state {operation.State}.");
@@ -505,7 +619,7 @@ internal sealed class EmulatorStore : IDisposable
             sklearn.ResourceRequirements = new ContainerResourceRequirements { Cpu = 0.5, MemoryInGB = 1.0, Gpu = 0, Fpga = 0 };
             sklearn.SampleInputData = "aml://dataset/3c2b1a0f-9e8d-4c7b-a6f5-e4d3c2b1a0f9";
             sklearn.SampleOutputData = "aml://dataset/9f0a1b2c-3d4e-4f5a-8b7c-6d5e4f3a2b1c";
-            store.AddModel(sklearn, EmulatorUsers.Guest);
+            store.AddModelCore(sklearn, EmulatorUsers.Guest);
 
             // Registered from uploaded files, not from a run: no run, experiment, datasets, requirements or samples.
             // Version 2 is derived from version 1.
@@ -514,7 +628,7 @@ internal sealed class EmulatorStore : IDisposable
                 var onnx = Registered("onnx-resnet", "Onnx", "1.16", "ResNet-50 image classifier.", "6a1b2c3d4e5f40718293a4b5c6d7e8f9", "vision", created);
                 onnx.ParentModelId = version == 2 ? "onnx-resnet:1" : null;
                 onnx.DerivedModelIds = version == 1 ? ["onnx-resnet:2"] : null;
-                store.AddModel(onnx, EmulatorUsers.Member);
+                store.AddModelCore(onnx, EmulatorUsers.Member);
             }
         }
 

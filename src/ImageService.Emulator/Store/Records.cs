@@ -18,7 +18,10 @@ internal sealed class ImageRecord
     public string? Description { get; set; }
     public Dictionary<string, string>? KvTags { get; set; }
     public Dictionary<string, string>? Properties { get; set; }
-    public List<Dictionary<string, string>> TagHistory { get; set; } = [];
+    /// <summary>How many tag maps the image has had: 1 at its create, plus one per patch that changed its tags. The maps
+    /// themselves are not stored with it (the service's record has no history; the emulator keeps the newest few in
+    /// memory for inspection), so a patch costs the same after ten thousand earlier ones.</summary>
+    public long TagChangeCount { get; set; }
     public DateTimeOffset CreatedTime { get; set; }
     public DateTimeOffset ModifiedTime { get; set; }
     public string ImageType { get; set; } = "Docker";

@@ -41,6 +41,10 @@ internal static class Repository
         return string.Join('\n', body.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
     }
 
+    public static string EmulatorProject => Path.Combine(Root, "src", "ImageService.Emulator", "ImageService.Emulator.csproj");
+
+    public static string EmulatorTestingProject => Path.Combine(Root, "src", "ImageService.Emulator.Testing", "ImageService.Emulator.Testing.csproj");
+
     /// <summary>The configuration this test assembly (and so the client, built before it) was built in.</summary>
     public static string Configuration { get; } =
         typeof(Repository).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";

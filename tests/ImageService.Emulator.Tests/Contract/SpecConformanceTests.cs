@@ -149,7 +149,7 @@ public sealed class SpecConformanceTests
         var declared = Spec.Operations.Where(o => o.Node["requestBody"] is not null).ToDictionary(
             o => o.OperationId,
             o => Spec.Resolve(o.Node["requestBody"]!)["content"]!.AsObject().Select(c => c.Key).Order(StringComparer.Ordinal).ToList());
-        var emulator = Api.RequestMediaTypeFilter.Accepted.Where(a => declared.ContainsKey(a.Key) || a.Key.Contains('_', StringComparison.Ordinal))
+        var emulator = Api.RequestBodyFilter.Accepted.Where(a => declared.ContainsKey(a.Key) || a.Key.Contains('_', StringComparison.Ordinal))
             .ToDictionary(a => a.Key, a => a.Value.Order(StringComparer.Ordinal).ToList());
 
         Assert.Equal(
