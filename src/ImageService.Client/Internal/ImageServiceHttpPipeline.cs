@@ -119,11 +119,13 @@ internal static class ImageServiceHttpPipeline
     private static DelegatingHandler CreateHandler(Stage stage, Shared shared) => stage switch
     {
         Stage.Telemetry => new TelemetryHandler(shared.Logger, shared.TimeProvider),
+#pragma warning disable EXTEXP0001 // ResilienceHandler is experimental in Microsoft.Extensions.Http.Resilience 8.x (the net8.0 build) and stable from 9.0: the same public type and constructor on both
         Stage.Resilience => new ResilienceHandler(request =>
         {
             CallBudget.Start(request, shared.TimeProvider);
             return shared.Resilience;
         }),
+#pragma warning restore EXTEXP0001
         Stage.Authentication => new BearerTokenHandler(shared.Tokens, shared.Origins, shared.Logger),
         Stage.ResponseSizeLimit => new ResponseSizeLimitHandler(shared.Options.MaxResponseBytes),
         _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "Unknown stage."),
