@@ -459,7 +459,7 @@ public class ImageServiceClient
         string clientRequestId = RequestContext.NewClientRequestId();
         using Activity? activity = ImageServiceDiagnostics.StartActivity(operation, imageId);
         activity?.SetTag("imageservice.client_request_id", clientRequestId);
-        using RequestContext.Scope scope = RequestContext.Begin(clientRequestId);
+        using RequestContext.Scope scope = RequestContext.Begin(clientRequestId, cancellationToken);
         try
         {
             return select(await action(cancellationToken).ConfigureAwait(false));

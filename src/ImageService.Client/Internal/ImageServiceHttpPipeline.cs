@@ -126,7 +126,7 @@ internal static class ImageServiceHttpPipeline
             return shared.Resilience;
         }),
 #pragma warning restore EXTEXP0001
-        Stage.Authentication => new BearerTokenHandler(shared.Tokens, shared.Origins, shared.Logger),
+        Stage.Authentication => new BearerTokenHandler(shared.Tokens, shared.Origins, shared.Options, shared.TimeProvider, shared.Logger),
         Stage.ResponseSizeLimit => new ResponseSizeLimitHandler(shared.Options.MaxResponseBytes),
         _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "Unknown stage."),
     };
