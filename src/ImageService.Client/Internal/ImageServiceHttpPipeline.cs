@@ -111,6 +111,7 @@ internal static class ImageServiceHttpPipeline
         PooledConnectionLifetime = PooledConnectionLifetime,
         AutomaticDecompression = System.Net.DecompressionMethods.All,
         AllowAutoRedirect = false, // a redirect would carry the Authorization header past the origin check
+        PlaintextStreamFilter = ConnectionTracking.Wrap, // so that a connection that answered for another resource is closed
     };
 
     public static Uri NormalizeEndpoint(Uri endpoint) =>

@@ -24,7 +24,8 @@ internal static class RequestContext
 
     // The facade call, from the facade into the requests it makes. An AsyncLocal because the generated client's
     // methods take no per-call value, and one facade call can make several requests (an operation's result fetch, its
-    // build-log lookup) that must share the id; a request sent by other code gets a new id of its own.
+    // build-log lookup) that must share the id; a request sent by other code gets a new id of its own. The handlers
+    // below also leave what they learn of the call here (the connection the answer came on).
     private static readonly AsyncLocal<Call?> s_current = new();
 
     public static string? CurrentClientRequestId => s_current.Value?.Id;
@@ -106,7 +107,7 @@ internal static class RequestContext
         public void Dispose() => s_current.Value = _previous;
     }
 
-    /// <summary>One facade call: its id and the caller's token.</summary>
+    /// <summary>One facade call: its id, the caller's token, and what the handlers recorded of its requests.</summary>
     internal sealed class Call
     {
         public Call(string id, CancellationToken callerCancellation)
@@ -118,5 +119,8 @@ internal static class RequestContext
         public string Id { get; }
 
         public CancellationToken CallerCancellation { get; }
+
+        /// <summary>The HTTP/1.1 connection the call's last request was written to (<see cref="ConnectionTracking"/>).</summary>
+        public ConnectionTracking.TrackedStream? Connection { get; set; }
     }
 }
