@@ -25,7 +25,8 @@ internal static class RequestContext
     // The facade call, from the facade into the requests it makes. An AsyncLocal because the generated client's
     // methods take no per-call value, and one facade call can make several requests (an operation's result fetch, its
     // build-log lookup) that must share the id; a request sent by other code gets a new id of its own. The handlers
-    // below also leave what they learn of the call here (the connection the answer came on).
+    // below also leave what they learn of the call here (the write that reached the wire, the connection the answer came
+    // on), because a handler that a host adds around the SDK's chain may send the same call again as a new request.
     private static readonly AsyncLocal<Call?> s_current = new();
 
     public static string? CurrentClientRequestId => s_current.Value?.Id;
@@ -119,6 +120,9 @@ internal static class RequestContext
         public string Id { get; }
 
         public CancellationToken CallerCancellation { get; }
+
+        /// <summary>The write of this call that reached the wire and may have been acted on (<see cref="ResendGuardHandler"/>).</summary>
+        public SentWrite? SentWrite { get; set; }
 
         /// <summary>The HTTP/1.1 connection the call's last request was written to (<see cref="ConnectionTracking"/>).</summary>
         public ConnectionTracking.TrackedStream? Connection { get; set; }

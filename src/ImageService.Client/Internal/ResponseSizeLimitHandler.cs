@@ -46,7 +46,8 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
     internal static ImageServiceException TooLarge(long maxBytes, int status) =>
         new(status, $"The image service response is larger than ImageServiceClientOptions.MaxResponseBytes ({maxBytes} bytes).");
 
-    private static async Task BufferAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>Replaces the response's content with the whole body, read into memory (at most <paramref name="maxBytes"/>).</summary>
+    internal static async Task BufferAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
     {
         HttpContent original = response.Content;
         int status = (int)response.StatusCode;
@@ -167,7 +168,7 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
     }
 
     /// <summary>A body that could not be read: reading it throws why (timeouts and cancellation are never deferred).</summary>
-    private sealed class UnreadableContent(Exception failure) : HttpContent
+    internal sealed class UnreadableContent(Exception failure) : HttpContent
     {
         protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromException<Stream>(failure);
 
