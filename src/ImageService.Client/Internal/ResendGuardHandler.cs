@@ -43,7 +43,7 @@ internal sealed class ResendGuardHandler : DelegatingHandler
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        RequestContext.Current is { } call && ImageServiceResilience.IsUnsafe(request.Method)
+        ImageServiceResilience.IsUnsafe(request.Method) && RequestContext.Current is { } call // a GET passes on the method alone
             ? SendWriteAsync(call, request, cancellationToken)
             : base.SendAsync(request, cancellationToken);
 
