@@ -28,5 +28,8 @@ internal partial class ImageServiceRestClient
     }
 
     partial void ProcessResponse(System.Net.Http.HttpClient client, System.Net.Http.HttpResponseMessage response) =>
-        Internal.AnswerIdentity.Deleted(response);
+        CheckAnswerIdentity(response);
+
+    /// <summary>Implemented with the rest of answer identity (Internal/AnswerIdentity.cs); a build without it checks nothing.</summary>
+    static partial void CheckAnswerIdentity(System.Net.Http.HttpResponseMessage response);
 }
