@@ -127,20 +127,18 @@ internal sealed class SentWrite
 
     public static SentWrite Failed(HttpRequestMessage request, Exception failure) => new(request, failure);
 
-    /// <summary>Keeps the answer; its body is already in memory.</summary>
+    /// <summary>Keeps the answer; its body is already in memory (<see cref="ResponseSizeLimitHandler.BufferAsync"/>).</summary>
     public static async Task<SentWrite> AnsweredAsync(HttpRequestMessage request, HttpResponseMessage response)
     {
-        try
+        if (response.Content is ResponseSizeLimitHandler.UnreadableContent unreadable)
         {
-            // Copied, not read: the content's read stream is the one the generated client reads next.
-            using var body = new MemoryStream();
-            await response.Content.CopyToAsync(body, CancellationToken.None).ConfigureAwait(false);
-            return new SentWrite(request, response, body.ToArray(), null);
+            return new SentWrite(request, response, [], unreadable.Failure); // a body that could not be read: so is its replay
         }
-        catch (Exception ex) when (ex is IOException or ImageServiceException)
-        {
-            return new SentWrite(request, response, [], ex); // a body that could not be read: so is its replay
-        }
+
+        // Copied, not read: the content's read stream is the one the generated client reads next.
+        using var body = new MemoryStream();
+        await response.Content.CopyToAsync(body, CancellationToken.None).ConfigureAwait(false);
+        return new SentWrite(request, response, body.ToArray(), null);
     }
 
     public bool Matches(HttpRequestMessage request) => request.Method == _method && request.RequestUri == _uri;

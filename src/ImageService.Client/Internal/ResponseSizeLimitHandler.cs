@@ -57,9 +57,9 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
             throw TooLarge(maxBytes, status);
         }
 
-        if (original is ByteArrayContent)
+        if (original is ByteArrayContent or UnreadableContent)
         {
-            return; // already in memory (a stub or in-memory transport): nothing to wait for
+            return; // already in memory (a stub, an in-memory transport, or read by ResendGuardHandler): nothing to wait for
         }
 
         HttpContent buffered;
@@ -170,6 +170,9 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
     /// <summary>A body that could not be read: reading it throws why (timeouts and cancellation are never deferred).</summary>
     internal sealed class UnreadableContent(Exception failure) : HttpContent
     {
+        /// <summary>Why the body could not be read.</summary>
+        public Exception Failure => failure;
+
         protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromException<Stream>(failure);
 
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => Task.FromException(failure);
