@@ -116,8 +116,8 @@ public class ImageServiceClient
 
         // Every option is passed on by ImageGetOptions.InvokeAsync, which is generated from the spec.
         return options is null
-            ? RunAsync("GetImage", imageId, ct => GetImageResponseAsync(imageId, ct), static response => response.Result, cancellationToken)
-            : RunAsync("GetImage", imageId, ct => options.InvokeAsync(_rest, _subscriptionId, _resourceGroup, _workspace, imageId, ct), static response => response.Result, cancellationToken);
+            ? RunAsync("GetImage", imageId, ct => GetImageResponseAsync(imageId, ct), response => AnswerIdentity.Image(response.Result, imageId, response.StatusCode), cancellationToken)
+            : RunAsync("GetImage", imageId, ct => options.InvokeAsync(_rest, _subscriptionId, _resourceGroup, _workspace, imageId, ct), response => AnswerIdentity.Image(response.Result, imageId, response.StatusCode), cancellationToken);
     }
 
     /// <summary>Lists images lazily, following the service's <c>nextLink</c>.</summary>
@@ -270,7 +270,8 @@ public class ImageServiceClient
 
         return RunAsync("AddProperties", imageId, async ct =>
         {
-            ImageResponseBase image = (await GetImageResponseAsync(imageId, ct).ConfigureAwait(false)).Result;
+            ServiceResponse<ImageResponseBase> read = await GetImageResponseAsync(imageId, ct).ConfigureAwait(false);
+            ImageResponseBase image = AnswerIdentity.Image(read.Result, imageId, read.StatusCode);
             string[] existing = properties.Keys.Where(k => image.Properties?.ContainsKey(k) == true).OrderBy(k => k, StringComparer.Ordinal).ToArray();
             if (existing.Length > 0)
             {
@@ -279,7 +280,8 @@ public class ImageServiceClient
                     nameof(properties));
             }
 
-            return (await PatchResponseAsync(imageId, new ImagePatch().AddProperties(properties), ct).ConfigureAwait(false)).Result;
+            ServiceResponse<ImageResponseBase> patched = await PatchResponseAsync(imageId, new ImagePatch().AddProperties(properties), ct).ConfigureAwait(false);
+            return AnswerIdentity.Image(patched.Result, imageId, patched.StatusCode);
         }, cancellationToken);
     }
 
@@ -359,7 +361,7 @@ public class ImageServiceClient
     {
         PathSegment.ThrowIfInvalid(imageId);
         PathSegment.ThrowIfInvalid(profileId);
-        return RunAsync("GetProfile", imageId, ct => GetProfileResponseAsync(imageId, profileId, ct), static response => response.Result, cancellationToken);
+        return RunAsync("GetProfile", imageId, ct => GetProfileResponseAsync(imageId, profileId, ct), response => AnswerIdentity.Profile(response.Result, imageId, profileId, response.StatusCode), cancellationToken);
     }
 
     /// <summary>Starts profiling an image. The returned operation tracks the profiling run.</summary>
@@ -459,7 +461,7 @@ public class ImageServiceClient
         string clientRequestId = RequestContext.NewClientRequestId();
         using Activity? activity = ImageServiceDiagnostics.StartActivity(operation, imageId);
         activity?.SetTag("imageservice.client_request_id", clientRequestId);
-        using RequestContext.Scope scope = RequestContext.Begin(clientRequestId);
+        using RequestContext.Scope scope = RequestContext.Begin(clientRequestId, cancellationToken);
         try
         {
             return select(await action(cancellationToken).ConfigureAwait(false));
@@ -496,7 +498,7 @@ public class ImageServiceClient
             throw new ArgumentException(whenEmpty, paramName);
         }
 
-        return RunAsync(operation, imageId, ct => PatchResponseAsync(imageId, patch, ct), static response => response.Result, cancellationToken);
+        return RunAsync(operation, imageId, ct => PatchResponseAsync(imageId, patch, ct), response => AnswerIdentity.Image(response.Result, imageId, response.StatusCode), cancellationToken);
     }
 
     private Task<ServiceResponse<ImageResponseBase>> PatchResponseAsync(string imageId, ImagePatch patch, CancellationToken cancellationToken) =>
@@ -505,7 +507,7 @@ public class ImageServiceClient
     private async Task<(AsyncOperationStatus Status, TimeSpan? ServerDelay)> PollCoreAsync(string operationId, CancellationToken cancellationToken)
     {
         ServiceResponse<AsyncOperationStatus> response = await _rest.Operations_GetAsync(_subscriptionId, _resourceGroup, _workspace, operationId, cancellationToken).ConfigureAwait(false);
-        return (response.Result, RetryAfter.Read(response.Headers, _timeProvider.GetUtcNow()));
+        return (AnswerIdentity.Operation(response.Result, operationId, response.StatusCode), RetryAfter.Read(response.Headers, _timeProvider.GetUtcNow()));
     }
 
     private async Task<TList> GetNextPageAsync<TList>(string continuationToken, CancellationToken cancellationToken)
@@ -597,13 +599,14 @@ public class ImageServiceClient
         public override Task<ImageResponseBase> GetResultAsync(AsyncOperationStatus status, CancellationToken cancellationToken)
         {
             string imageId = ResourceId(status);
-            return Client.RunAsync("GetImage", imageId, ct => Client.GetImageResponseAsync(imageId, ct), static response => response.Result, cancellationToken);
+            return Client.RunAsync("GetImage", imageId, ct => Client.GetImageResponseAsync(imageId, ct), response => AnswerIdentity.Image(response.Result, imageId, response.StatusCode), cancellationToken);
         }
 
         public override Task<ImageServiceException> CreateFailureAsync(string operationId, AsyncOperationStatus status, CancellationToken cancellationToken) =>
             Client.RunAsync("GetImage", null, ct => Client.CreateFailureAsync("create image", operationId, status, async (imageId, innerCt) =>
             {
-                ImageResponseBase image = (await Client.GetImageResponseAsync(imageId, innerCt).ConfigureAwait(false)).Result;
+                ServiceResponse<ImageResponseBase> read = await Client.GetImageResponseAsync(imageId, innerCt).ConfigureAwait(false);
+                ImageResponseBase image = AnswerIdentity.Image(read.Result, imageId, read.StatusCode);
                 return Uri.TryCreate(image.ImageBuildLogUri, UriKind.Absolute, out Uri? uri) ? uri : null;
             }, ct), cancellationToken);
     }
@@ -620,7 +623,7 @@ public class ImageServiceClient
         public override Task<ProfileResponse> GetResultAsync(AsyncOperationStatus status, CancellationToken cancellationToken)
         {
             string profileId = ResourceId(status);
-            return Client.RunAsync("GetProfile", _imageId, ct => Client.GetProfileResponseAsync(_imageId, profileId, ct), static response => response.Result, cancellationToken);
+            return Client.RunAsync("GetProfile", _imageId, ct => Client.GetProfileResponseAsync(_imageId, profileId, ct), response => AnswerIdentity.Profile(response.Result, _imageId, profileId, response.StatusCode), cancellationToken);
         }
 
         public override Task<ImageServiceException> CreateFailureAsync(string operationId, AsyncOperationStatus status, CancellationToken cancellationToken) =>

@@ -138,23 +138,23 @@ public sealed class ImageServiceClientOptions
     public bool CircuitBreakerEnabled { get; set; }
 
     /// <summary>Gets or sets the ratio of failures within <see cref="CircuitBreakerSamplingDuration"/> that opens the circuit (with <see cref="CircuitBreakerEnabled"/>).</summary>
-    /// <value>The default value is 0.5 (<see cref="DefaultCircuitBreakerFailureRatio"/>). Allowed: above 0, up to 1.</value>
-    [OptionRange(0d, 1d, MinimumIsExclusive = true)]
+    /// <value>The default value is 0.5 (<see cref="DefaultCircuitBreakerFailureRatio"/>). Allowed: above 0, up to 1; checked only when the breaker is on.</value>
+    [OptionRange(0d, 1d, MinimumIsExclusive = true, OnlyWithCircuitBreaker = true)]
     public double CircuitBreakerFailureRatio { get; set; } = DefaultCircuitBreakerFailureRatio;
 
     /// <summary>Gets or sets the minimum number of requests in a sampling window before the circuit can open (with <see cref="CircuitBreakerEnabled"/>).</summary>
-    /// <value>The default value is 20 (<see cref="DefaultCircuitBreakerMinimumThroughput"/>). Allowed: 2 or more.</value>
-    [OptionRange(2)] // Polly's minimum
+    /// <value>The default value is 20 (<see cref="DefaultCircuitBreakerMinimumThroughput"/>). Allowed: 2 or more; checked only when the breaker is on.</value>
+    [OptionRange(2, OnlyWithCircuitBreaker = true)] // Polly's minimum
     public int CircuitBreakerMinimumThroughput { get; set; } = DefaultCircuitBreakerMinimumThroughput;
 
     /// <summary>Gets or sets the sampling window of the circuit breaker (with <see cref="CircuitBreakerEnabled"/>).</summary>
-    /// <value>The default value is 60 seconds (<see cref="DefaultCircuitBreakerSamplingDuration"/>); at least twice <see cref="AttemptTimeout"/>.</value>
-    [OptionRange("00:00:00.500", "1.00:00:00")] // Polly's circuit-breaker windows start at 0.5 s
+    /// <value>The default value is 60 seconds (<see cref="DefaultCircuitBreakerSamplingDuration"/>); at least twice <see cref="AttemptTimeout"/>; checked only when the breaker is on.</value>
+    [OptionRange("00:00:00.500", "1.00:00:00", OnlyWithCircuitBreaker = true)] // Polly's circuit-breaker windows start at 0.5 s
     public TimeSpan CircuitBreakerSamplingDuration { get; set; } = DefaultCircuitBreakerSamplingDuration;
 
     /// <summary>Gets or sets how long the circuit stays open before a trial request (with <see cref="CircuitBreakerEnabled"/>).</summary>
     /// <value>The default value is 5 seconds (<see cref="DefaultCircuitBreakerBreakDuration"/>).</value>
-    [OptionRange("00:00:00.500", "1.00:00:00")]
+    [OptionRange("00:00:00.500", "1.00:00:00", OnlyWithCircuitBreaker = true)]
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = DefaultCircuitBreakerBreakDuration;
 
     /// <summary>Gets or sets the interval between polls of a long-running operation when the service sends no <c>Retry-After</c>.</summary>

@@ -14,7 +14,7 @@ public static class Payloads
     public const string Subscription = "00000000-1111-2222-3333-444444444444";
     public const string ResourceGroup = "bench-rg";
     public const string Workspace = "bench-ws";
-    public const string ImageId = "loan-scorer:7";
+    public const string ImageId = "loan-scorer-7:7"; // the id Image names: the client refuses an answer that names another image
     public const int PageSize = 1000;
 
     /// <summary>The body of GET one image (about 2.5 KB).</summary>

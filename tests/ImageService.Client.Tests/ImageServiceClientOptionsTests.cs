@@ -41,7 +41,10 @@ public class ImageServiceClientOptionsTests
                 case "MaxResponseBytes": o.MaxResponseBytes = 0; break;
                 case "MinimumPollingInterval": o.MinimumPollingInterval = TimeSpan.FromSeconds(-1); break;
                 case "Workspace": o.Workspace = ".."; break;
-                case "FailureRatio": o.CircuitBreakerFailureRatio = 1.5; break;
+                case "FailureRatio":
+                    o.CircuitBreakerEnabled = true;
+                    o.CircuitBreakerFailureRatio = 1.5;
+                    break;
                 case "Origin": o.AdditionalAllowedOrigins.Add(new Uri("ftp://files.example/")); break;
                 case "SubscriptionId": o.SubscriptionId = ""; break;
                 case "Endpoint": o.Endpoint = null; break;
@@ -75,6 +78,7 @@ public class ImageServiceClientOptionsTests
             o.MaxDelay = TimeSpan.FromMilliseconds(1);
             o.AttemptTimeout = TimeSpan.FromMilliseconds(10);
             o.TotalRequestTimeout = TimeSpan.FromDays(1);
+            o.CircuitBreakerEnabled = true; // so that the breaker's own ranges are checked too
             o.CircuitBreakerFailureRatio = 1;
             o.CircuitBreakerMinimumThroughput = 2;
             o.CircuitBreakerSamplingDuration = TimeSpan.FromDays(1);
@@ -97,6 +101,7 @@ public class ImageServiceClientOptionsTests
     [InlineData("AttemptTimeout", "ImageServiceClientOptions.AttemptTimeout (00:00:00.0090000) must be between 00:00:00.0100000 and 1.00:00:00.")]
     [InlineData("OperationTimeout", "ImageServiceClientOptions.OperationTimeout (1.00:00:00.0010000) must be between 00:00:00.0010000 and 1.00:00:00.")]
     [InlineData("ResourceGroup", "ImageServiceClientOptions.ResourceGroup is required.")]
+    [InlineData("CircuitBreakerBreakDuration", "ImageServiceClientOptions.CircuitBreakerBreakDuration (00:00:00.4990000) must be between 00:00:00.5000000 and 1.00:00:00.")]
     [InlineData("SamplingDuration", "ImageServiceClientOptions.CircuitBreakerSamplingDuration (00:00:59) must be at least twice AttemptTimeout (00:00:30).")]
     public void Validate_JustPastABound_FailsNamingOptionAndValue(string which, string expected)
     {
@@ -107,15 +112,54 @@ public class ImageServiceClientOptionsTests
                 case "CircuitBreakerFailureRatio": o.CircuitBreakerFailureRatio = 0; break;
                 case "CircuitBreakerFailureRatioNaN": o.CircuitBreakerFailureRatio = double.NaN; break;
                 case "CircuitBreakerMinimumThroughput": o.CircuitBreakerMinimumThroughput = 1; break;
+                case "CircuitBreakerBreakDuration": o.CircuitBreakerBreakDuration = TimeSpan.FromMilliseconds(499); break;
                 case "AttemptTimeout": o.AttemptTimeout = TimeSpan.FromMilliseconds(9); break;
                 case "OperationTimeout": o.OperationTimeout = TimeSpan.FromDays(1) + TimeSpan.FromMilliseconds(1); break;
                 case "ResourceGroup": o.ResourceGroup = " "; break;
                 case "SamplingDuration": o.CircuitBreakerSamplingDuration = TimeSpan.FromSeconds(59); break;
             }
+
+            o.CircuitBreakerEnabled = which.Contains("CircuitBreaker", StringComparison.Ordinal) || which == "SamplingDuration";
         });
 
         ValidateOptionsResult result = new ImageServiceClientOptionsValidator().Validate(null, options);
 
         Assert.Equal(expected, Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void Constructor_AttemptTimeoutOf60sAloneWithTheBreakerOff_Constructs()
+    {
+        // The default CircuitBreakerSamplingDuration (60 s) is less than twice 60 s, but no breaker samples anything.
+        ImageServiceClientOptions options = new TestClients().Options(o => o.AttemptTimeout = TimeSpan.FromSeconds(60));
+
+        _ = new ImageServiceClient(options);
+    }
+
+    [Theory]
+    [InlineData("CircuitBreakerFailureRatio")]
+    [InlineData("CircuitBreakerMinimumThroughput")]
+    [InlineData("CircuitBreakerSamplingDuration")]
+    [InlineData("CircuitBreakerBreakDuration")]
+    public void Validate_BreakerOnlyOptionOutOfRangeWithTheBreakerOff_SucceedsAndFailsOnceTheBreakerIsOn(string which)
+    {
+        ImageServiceClientOptions options = new TestClients().Options(o =>
+        {
+            switch (which)
+            {
+                case "CircuitBreakerFailureRatio": o.CircuitBreakerFailureRatio = 0; break;
+                case "CircuitBreakerMinimumThroughput": o.CircuitBreakerMinimumThroughput = 1; break;
+                case "CircuitBreakerSamplingDuration": o.CircuitBreakerSamplingDuration = TimeSpan.Zero; break;
+                case "CircuitBreakerBreakDuration": o.CircuitBreakerBreakDuration = TimeSpan.Zero; break;
+            }
+        });
+        var validator = new ImageServiceClientOptionsValidator();
+
+        ValidateOptionsResult off = validator.Validate(null, options);
+        options.CircuitBreakerEnabled = true;
+        ValidateOptionsResult on = validator.Validate(null, options);
+
+        Assert.True(off.Succeeded, off.FailureMessage);
+        Assert.Contains(on.Failures!, f => f.StartsWith($"ImageServiceClientOptions.{which} (", StringComparison.Ordinal));
     }
 }

@@ -1,6 +1,6 @@
-// CUSTOM: partial hooks of the generated client: the endpoint each request goes to, and the serializer settings shared
-// by every call: dates keep their offsets, nulls are not sent, and a depth limit stops an absurdly nested body before it
-// exhausts the stack.
+// CUSTOM: partial hooks of the generated client: the endpoint each request goes to, the serializer settings shared
+// by every call (dates keep their offsets, nulls are not sent, and a depth limit stops an absurdly nested body before it
+// exhausts the stack), and the identity of a delete's answer, which the facade never sees.
 using Newtonsoft.Json;
 
 namespace ImageService.Client;
@@ -26,4 +26,10 @@ internal partial class ImageServiceRestClient
             urlBuilder.Insert(0, endpoint.AbsoluteUri);
         }
     }
+
+    partial void ProcessResponse(System.Net.Http.HttpClient client, System.Net.Http.HttpResponseMessage response) =>
+        CheckAnswerIdentity(response);
+
+    /// <summary>Implemented with the rest of answer identity (Internal/AnswerIdentity.cs); a build without it checks nothing.</summary>
+    static partial void CheckAnswerIdentity(System.Net.Http.HttpResponseMessage response);
 }

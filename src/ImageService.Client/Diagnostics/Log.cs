@@ -42,4 +42,7 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Information, "The circuit breaker closed: calls to the image service go through again")]
     public static partial void CircuitClosed(ILogger logger);
+
+    [LoggerMessage(12, LogLevel.Warning, "A handler outside the image service client sent {Method} {Path} again (request id {ClientRequestId}) after a send the service may have acted on; the client answered with that send's outcome and did not send it again. Remove retrying handlers from this client (see the README, Reliability)")]
+    public static partial void ResendRefused(ILogger logger, string method, string path, string clientRequestId);
 }

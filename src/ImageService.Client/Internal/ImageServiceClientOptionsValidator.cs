@@ -77,7 +77,7 @@ internal sealed class ImageServiceClientOptionsValidator : IValidateOptions<Imag
             yield return Invariant($"ImageServiceClientOptions.AttemptTimeout ({options.AttemptTimeout}) must not be greater than TotalRequestTimeout ({options.TotalRequestTimeout}).");
         }
 
-        if (options.CircuitBreakerSamplingDuration < options.AttemptTimeout * 2)
+        if (options.CircuitBreakerEnabled && options.CircuitBreakerSamplingDuration < options.AttemptTimeout * 2)
         {
             yield return Invariant($"ImageServiceClientOptions.CircuitBreakerSamplingDuration ({options.CircuitBreakerSamplingDuration}) must be at least twice AttemptTimeout ({options.AttemptTimeout}).");
         }

@@ -117,19 +117,25 @@ internal static class ImageServiceResilience
         }
 
         HttpMethod? method = outcome.Result?.RequestMessage?.Method ?? context.GetRequestMessage()?.Method;
-        bool unsafeMethod = method is null || method == HttpMethod.Post || method == HttpMethod.Patch;
-        if (!unsafeMethod)
+        if (method is not null && !IsUnsafe(method))
         {
             return true;
         }
 
         if (outcome.Result is { } response)
         {
-            return response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
+            return ServiceDidNotAct(response.StatusCode);
         }
 
         return outcome.Exception is HttpRequestException http && NeverSent(http);
     }
+
+    /// <summary>POST and PATCH (create, patch): a second send could create a second image or apply a patch twice.</summary>
+    internal static bool IsUnsafe(HttpMethod method) => method == HttpMethod.Post || method == HttpMethod.Patch;
+
+    /// <summary>The answers that say the service did not act on the request: 429 and 503 (and 401, which refused it).</summary>
+    internal static bool ServiceDidNotAct(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.Unauthorized;
 
     internal static bool NeverSent(HttpRequestException exception)
     {

@@ -57,8 +57,20 @@ internal sealed class OptionRangeAttribute : ValidationAttribute
     /// <summary>Gets or sets what follows the maximum in the message, for example <c>(2 GiB)</c>.</summary>
     public string? MaximumNote { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the option is used only with
+    /// <see cref="ImageServiceClientOptions.CircuitBreakerEnabled"/>, and so checked only then: a value that is never
+    /// used does not stop a client from being built.
+    /// </summary>
+    public bool OnlyWithCircuitBreaker { get; set; }
+
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
     {
+        if (OnlyWithCircuitBreaker && validationContext.ObjectInstance is ImageServiceClientOptions { CircuitBreakerEnabled: false })
+        {
+            return ValidationResult.Success;
+        }
+
         // NaN compares below every number, so it fails the minimum.
         int fromMinimum = value is null ? -1 : -_minimum.CompareTo(value);
         bool valid = (MinimumIsExclusive ? fromMinimum > 0 : fromMinimum >= 0) && (_maximum is null || _maximum.CompareTo(value) >= 0);

@@ -22,12 +22,17 @@ internal static class RequestContext
 
     private static readonly HttpRequestOptionsKey<int> s_attemptsKey = new("ImageService.Attempts");
 
-    // The facade call's id, from the facade into the requests it makes. An AsyncLocal because the generated client's
+    // The facade call, from the facade into the requests it makes. An AsyncLocal because the generated client's
     // methods take no per-call value, and one facade call can make several requests (an operation's result fetch, its
-    // build-log lookup) that must share the id; a request sent by other code gets a new id of its own.
-    private static readonly AsyncLocal<string?> s_currentId = new();
+    // build-log lookup) that must share the id; a request sent by other code gets a new id of its own. The handlers
+    // below also leave what they learn of the call here (the write that reached the wire, the connection the answer came
+    // on), because a handler that a host adds around the SDK's chain may send the same call again as a new request.
+    private static readonly AsyncLocal<Call?> s_current = new();
 
-    public static string? CurrentClientRequestId => s_currentId.Value;
+    public static string? CurrentClientRequestId => s_current.Value?.Id;
+
+    /// <summary>The facade call this code runs for; null outside one.</summary>
+    public static Call? Current => s_current.Value;
 
     /// <summary>
     /// A new id in version-4 GUID form. The bytes come from <see cref="Random.Shared"/>, not the OS's secure generator
@@ -44,17 +49,19 @@ internal static class RequestContext
         return new Guid(bytes).ToString();
     }
 
-    public static Scope Begin(string clientRequestId)
+    /// <param name="clientRequestId">The id every request of the call carries.</param>
+    /// <param name="cancellationToken">The caller's token: tells a cancellation the caller asked for from a timeout.</param>
+    public static Scope Begin(string clientRequestId, CancellationToken cancellationToken)
     {
-        string? previous = s_currentId.Value;
-        s_currentId.Value = clientRequestId;
+        Call? previous = s_current.Value;
+        s_current.Value = new Call(clientRequestId, cancellationToken);
         return new Scope(previous);
     }
 
     /// <summary>Stamps the request id (the facade call's, else a new one) and the SDK's <c>User-Agent</c>; returns the id.</summary>
     public static string Stamp(HttpRequestMessage request)
     {
-        string id = s_currentId.Value ?? NewClientRequestId();
+        string id = s_current.Value?.Id ?? NewClientRequestId();
         HttpRequestHeaders headers = request.Headers;
         headers.Remove(ClientRequestIdHeader);
         headers.TryAddWithoutValidation(ClientRequestIdHeader, id);
@@ -94,10 +101,30 @@ internal static class RequestContext
 
     public readonly struct Scope : IDisposable
     {
-        private readonly string? _previous;
+        private readonly Call? _previous;
 
-        public Scope(string? previous) => _previous = previous;
+        public Scope(Call? previous) => _previous = previous;
 
-        public void Dispose() => s_currentId.Value = _previous;
+        public void Dispose() => s_current.Value = _previous;
+    }
+
+    /// <summary>One facade call: its id, the caller's token, and what the handlers recorded of its requests.</summary>
+    internal sealed class Call
+    {
+        public Call(string id, CancellationToken callerCancellation)
+        {
+            Id = id;
+            CallerCancellation = callerCancellation;
+        }
+
+        public string Id { get; }
+
+        public CancellationToken CallerCancellation { get; }
+
+        /// <summary>The write of this call that reached the wire and may have been acted on (<see cref="ResendGuardHandler"/>).</summary>
+        public SentWrite? SentWrite { get; set; }
+
+        /// <summary>The HTTP/1.1 connection the call's last request was written to (<see cref="ConnectionTracking"/>).</summary>
+        public ConnectionTracking.TrackedStream? Connection { get; set; }
     }
 }

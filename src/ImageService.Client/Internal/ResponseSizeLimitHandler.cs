@@ -46,7 +46,8 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
     internal static ImageServiceException TooLarge(long maxBytes, int status) =>
         new(status, $"The image service response is larger than ImageServiceClientOptions.MaxResponseBytes ({maxBytes} bytes).");
 
-    private static async Task BufferAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>Replaces the response's content with the whole body, read into memory (at most <paramref name="maxBytes"/>).</summary>
+    internal static async Task BufferAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
     {
         HttpContent original = response.Content;
         int status = (int)response.StatusCode;
@@ -56,9 +57,9 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
             throw TooLarge(maxBytes, status);
         }
 
-        if (original is ByteArrayContent)
+        if (original is ByteArrayContent or UnreadableContent)
         {
-            return; // already in memory (a stub or in-memory transport): nothing to wait for
+            return; // already in memory (a stub, an in-memory transport, or read by ResendGuardHandler): nothing to wait for
         }
 
         HttpContent buffered;
@@ -167,8 +168,11 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
     }
 
     /// <summary>A body that could not be read: reading it throws why (timeouts and cancellation are never deferred).</summary>
-    private sealed class UnreadableContent(Exception failure) : HttpContent
+    internal sealed class UnreadableContent(Exception failure) : HttpContent
     {
+        /// <summary>Why the body could not be read.</summary>
+        public Exception Failure => failure;
+
         protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromException<Stream>(failure);
 
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => Task.FromException(failure);

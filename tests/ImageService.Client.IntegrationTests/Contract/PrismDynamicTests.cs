@@ -51,7 +51,10 @@ public sealed class PrismDynamicTests : IClassFixture<PrismDynamicFixture>
         {
             int injected = 0;
             bool page = operation.EndsWith("Page", StringComparison.Ordinal);
-            var recorder = new RecordingHandler { Rewrite = body => Interlocked.Increment(ref injected) % 4 == 0 ? InjectUnknowns(body, page) : body };
+            var recorder = new RecordingHandler
+            {
+                Rewrite = body => NameTheRequestedResource(Interlocked.Increment(ref injected) % 4 == 0 ? InjectUnknowns(body, page) : body, operation),
+            };
             using ClientHost host = ClientHost.Create(
                 options =>
                 {
@@ -137,6 +140,35 @@ public sealed class PrismDynamicTests : IClassFixture<PrismDynamicFixture>
             default:
                 throw new ArgumentOutOfRangeException(nameof(operation));
         }
+    }
+
+    /// <summary>
+    /// The answer names the resource <see cref="CallAsync"/> asked for, as the service's does: Prism draws the ids at
+    /// random too, and the client refuses an answer that names another resource (answer identity).
+    /// </summary>
+    private static string NameTheRequestedResource(string body, string operation)
+    {
+        (string Property, string Value)[] names = operation switch
+        {
+            "GetImage" => [("id", "img:1")],
+            "GetOperation" => [("id", "op-1")],
+            "GetProfile" => [("name", "profile-1"), ("imageId", "img:1")],
+            _ => [],
+        };
+        if (names.Length == 0 || Parse(body) is not JObject answer)
+        {
+            return body;
+        }
+
+        foreach ((string property, string value) in names)
+        {
+            if (answer[property] is JValue { Type: JTokenType.String })
+            {
+                answer[property] = value;
+            }
+        }
+
+        return answer.ToString(Formatting.None);
     }
 
     /// <summary>

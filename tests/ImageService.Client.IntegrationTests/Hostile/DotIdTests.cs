@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Text.Json;
 using System.Threading.Tasks;
 using ImageService.Client.IntegrationTests.Security;
 using ImageService.Client.IntegrationTests.TestSupport;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ImageService.Client.IntegrationTests.Hostile;
 
@@ -50,7 +52,9 @@ public sealed class DotIdTests
     [InlineData("é:1")]
     public async Task GetImageAsync_AnyOtherId_TargetsImagesSlashTheEscapedId(string id)
     {
-        await using HostileServer server = await HostileServer.StartAsync((ctx, _) => ctx.Response.WriteAsJsonLiteralAsync(HostileServer.ImageJson));
+        // The answer names the image asked for (the client refuses one that names another): the id as the server got it.
+        await using HostileServer server = await HostileServer.StartAsync((ctx, _) => ctx.Response.WriteAsJsonLiteralAsync(
+            JsonSerializer.Serialize(new { id = Uri.UnescapeDataString(ctx.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget.Split('/')[^1]), imageFlavor = "WebApiContainer" })));
         using ClientHost host = server.CreateClient();
 
         await host.Client.GetImageAsync(id);

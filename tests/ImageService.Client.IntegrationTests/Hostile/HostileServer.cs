@@ -2,12 +2,14 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Net.Http;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using ImageService.Client.IntegrationTests.TestSupport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace ImageService.Client.IntegrationTests.Hostile;
@@ -98,7 +100,11 @@ internal sealed class HostileServer : IAsyncDisposable
     }
 
     /// <summary>The client as applications build it (DI, whole handler chain), with the patient budgets.</summary>
-    public ClientHost CreateClient(Action<ImageServiceClientOptions>? configure = null) => ClientHost.Create(options =>
+    public ClientHost CreateClient(
+        Action<ImageServiceClientOptions>? configure = null,
+        IEnumerable<Func<DelegatingHandler>>? handlers = null,
+        Action<IServiceCollection>? host = null,
+        bool hostAfterClient = false) => ClientHost.Create(options =>
     {
         options.Endpoint = BaseAddress;
         options.SubscriptionId = "sub";
@@ -113,7 +119,7 @@ internal sealed class HostileServer : IAsyncDisposable
         options.PollingInterval = TimeSpan.FromMilliseconds(50);
         options.OperationTimeout = PatientOperationTimeout;
         configure?.Invoke(options);
-    });
+    }, handlers, host: host, hostAfterClient: hostAfterClient);
 
     /// <summary>The tight budgets (<see cref="AttemptTimeout"/>, <see cref="TotalRequestTimeout"/>, <see cref="OperationTimeout"/>).</summary>
     public static void Tight(ImageServiceClientOptions options)

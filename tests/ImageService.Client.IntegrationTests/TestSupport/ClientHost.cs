@@ -10,7 +10,8 @@ namespace ImageService.Client.IntegrationTests.TestSupport;
 /// <summary>
 /// A client built the way applications build it: <c>services.AddImageServiceClient</c> over <c>IHttpClientFactory</c>,
 /// with the SDK's whole handler chain. Tests may append handlers (innermost, next to the transport), replace the
-/// transport with a stub, and add a logger provider.
+/// transport with a stub, add a logger provider, and configure the host's services as an application does (for
+/// example <c>ConfigureHttpClientDefaults</c>, before or after the client's registration).
 /// </summary>
 internal sealed class ClientHost : IDisposable
 {
@@ -65,7 +66,9 @@ internal sealed class ClientHost : IDisposable
         Action<ImageServiceClientOptions> configure,
         IEnumerable<Func<DelegatingHandler>>? handlers = null,
         ILoggerProvider? loggerProvider = null,
-        Func<HttpMessageHandler>? transport = null)
+        Func<HttpMessageHandler>? transport = null,
+        Action<IServiceCollection>? host = null,
+        bool hostAfterClient = false)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging =>
@@ -76,7 +79,17 @@ internal sealed class ClientHost : IDisposable
                 logging.AddProvider(loggerProvider);
             }
         });
+        if (!hostAfterClient)
+        {
+            host?.Invoke(services);
+        }
+
         IHttpClientBuilder builder = services.AddImageServiceClient(configure);
+        if (hostAfterClient)
+        {
+            host?.Invoke(services);
+        }
+
         foreach (Func<DelegatingHandler> handler in handlers ?? [])
         {
             builder.AddHttpMessageHandler(handler);

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using ImageService.Client.Internal;
 using ImageService.Client.Tests.TestSupport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -140,6 +141,89 @@ public class AccessTokenCacheTests
 
         Assert.Equal("img:1", image.Id);
         Assert.Equal("Bearer token-1", Assert.Single(stub.Requests).Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task Send_CredentialHangsIgnoringItsToken_CallerGivesUpAndTheNextCallAsksAgain()
+    {
+        var clients = new TestClients();
+        clients.Credential.IgnoresCancellation = true;
+        clients.Credential.Gate = new TaskCompletionSource().Task; // never answers, whatever its token says
+        var stub = clients.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson()));
+        ImageServiceClient client = clients.Create(stub);
+        using var caller = new CancellationTokenSource();
+
+        Task<ImageResponseBase> first = client.GetImageAsync("img:1", caller.Token);
+        await Eventually.WaitUntilAsync(() => clients.Credential.Pending == 1, "the credential to be asked");
+        await caller.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first).WaitAsync(Eventually.HangBound);
+        clients.Credential.Gate = null; // the credential answers the next request; the first one stays stuck
+        ImageResponseBase image = await client.GetImageAsync("img:1").WaitAsync(Eventually.HangBound);
+
+        Assert.Equal("img:1", image.Id);
+        Assert.Equal(2, clients.Credential.Calls);
+        Assert.Equal(1, clients.Credential.Pending);
+        Assert.Equal("Bearer token-1", Assert.Single(stub.Requests).Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task Send_CredentialNeverAnswers_AtMostMaxUnansweredRequestsWhateverTheCalls()
+    {
+        var clients = new TestClients();
+        clients.Credential.IgnoresCancellation = true;
+        clients.Credential.Gate = new TaskCompletionSource().Task;
+        var stub = clients.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson()));
+        ImageServiceClient client = clients.Create(stub);
+
+        for (int call = 0; call < 3 * AccessTokenCache.MaxUnansweredRequests; call++)
+        {
+            using var caller = new CancellationTokenSource();
+            Task<ImageResponseBase> waiting = client.GetImageAsync("img:1", caller.Token);
+            int asked = Math.Min(call + 1, AccessTokenCache.MaxUnansweredRequests);
+            await Eventually.WaitUntilAsync(() => clients.Credential.Pending == asked, $"request {asked} to reach the credential");
+            await caller.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting).WaitAsync(Eventually.HangBound);
+        }
+
+        Assert.Equal(AccessTokenCache.MaxUnansweredRequests, clients.Credential.Calls);
+        Assert.Equal(0, stub.Count);
+    }
+
+    [Fact]
+    public async Task Send_CredentialThrowsItsOwnTaskCanceledException_ImageServiceExceptionNamingTheCredential()
+    {
+        var clients = new TestClients();
+        clients.Credential.Failure = new TaskCanceledException("The credential's own HTTP call timed out.");
+        var stub = clients.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson()));
+        ImageServiceClient client = clients.Create(stub);
+
+        var ex = await Assert.ThrowsAsync<ImageServiceException>(() => client.GetImageAsync("img:1"));
+
+        Assert.Equal("The token for the image service could not be acquired from FakeCredential: The credential's own HTTP call timed out.", ex.Message);
+        Assert.IsType<TaskCanceledException>(ex.InnerException);
+        Assert.Equal(0, stub.Count);
+    }
+
+    [Theory]
+    [InlineData("secret-value\r\nX-Injected: yes")]
+    [InlineData("secret-value\n")]
+    [InlineData("secret\0value")]
+    [InlineData("secret value")]
+    [InlineData("")]
+    public async Task Send_CredentialReturnsATokenNoHeaderCanCarry_ImageServiceExceptionThatDoesNotShowIt(string token)
+    {
+        var clients = new TestClients();
+        clients.Credential.TokenValue = token;
+        var stub = clients.Stub((_, _) => TestHandlerStub.Json(HttpStatusCode.OK, TestClients.ImageJson()));
+        ImageServiceClient client = clients.Create(stub);
+
+        var ex = await Assert.ThrowsAsync<ImageServiceException>(() => client.GetImageAsync("img:1"));
+        await Assert.ThrowsAsync<ImageServiceException>(() => client.GetImageAsync("img:1"));
+
+        Assert.StartsWith("The credential FakeCredential returned an invalid access token", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", ex.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, clients.Credential.Calls); // not cached: the next call asks again
+        Assert.Equal(0, stub.Count);
     }
 
     /// <summary>Calls until a request carries <paramref name="authorization"/>: the background refresh has landed.</summary>

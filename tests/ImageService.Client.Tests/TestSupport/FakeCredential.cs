@@ -11,7 +11,9 @@ namespace ImageService.Client.Tests.TestSupport;
 /// A credential that caches like Azure.Identity's (MSAL's token cache): it hands back the token it holds until that token
 /// is within 5 minutes of expiry or past its <see cref="AccessToken.RefreshOn"/>, and mints a new one ("token-1",
 /// "token-2", …) only then, or when claims are asked for, or after <see cref="ForceRefresh"/>. A token minted for claims
-/// replaces the cached one, as MSAL's does. Minting can be held at a <see cref="Gate"/> and can fail with <see cref="Failure"/>.
+/// replaces the cached one, as MSAL's does. Minting can be held at a <see cref="Gate"/> and can fail with <see cref="Failure"/>;
+/// with <see cref="IgnoresCancellation"/> it waits at the gate whatever its token says, as a credential stuck in a call
+/// that takes no token (a hung managed identity endpoint, a CLI waiting on a prompt) does.
 /// </summary>
 public sealed class FakeCredential : TokenCredential
 {
@@ -25,6 +27,7 @@ public sealed class FakeCredential : TokenCredential
     private bool _forceRefresh;
     private int _calls;
     private int _minted;
+    private int _pending;
 
     public FakeCredential(TimeProvider time) => _time = time;
 
@@ -39,6 +42,15 @@ public sealed class FakeCredential : TokenCredential
 
     /// <summary>When set, minting throws it (after the gate).</summary>
     public Exception? Failure { get; set; }
+
+    /// <summary>When true, minting waits at the <see cref="Gate"/> without looking at its cancellation token.</summary>
+    public bool IgnoresCancellation { get; set; }
+
+    /// <summary>When set, minted tokens have this value instead of <c>token-N</c>.</summary>
+    public string? TokenValue { get; set; }
+
+    /// <summary>Calls that have not returned (held at the gate).</summary>
+    public int Pending => Volatile.Read(ref _pending);
 
     /// <summary>Calls of GetToken/GetTokenAsync, cache hits included.</summary>
     public int Calls => Volatile.Read(ref _calls);
@@ -80,7 +92,15 @@ public sealed class FakeCredential : TokenCredential
 
         if (Gate is { } gate)
         {
-            await gate.WaitAsync(cancellationToken);
+            Interlocked.Increment(ref _pending);
+            try
+            {
+                await (IgnoresCancellation ? gate : gate.WaitAsync(cancellationToken));
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pending);
+            }
         }
 
         if (Failure is { } failure)
@@ -92,7 +112,7 @@ public sealed class FakeCredential : TokenCredential
         {
             DateTimeOffset issued = _time.GetUtcNow();
             int n = Interlocked.Increment(ref _minted);
-            var token = new AccessToken($"token-{n}", issued + Lifetime, RefreshIn is { } refreshIn ? issued + refreshIn : null);
+            var token = new AccessToken(TokenValue ?? $"token-{n}", issued + Lifetime, RefreshIn is { } refreshIn ? issued + refreshIn : null);
             _cached = token;
             _forceRefresh = false;
             return token;
