@@ -107,8 +107,11 @@ public sealed partial class EmulatorPackagesTests(PackedClient packed) : IAsyncL
     /// </summary>
     private string ProjectFile()
     {
+        // The test packages are declared once; the SDK's own dependencies may be declared once per target framework.
         var versions = XDocument.Load(Path.Combine(Repository.Root, "Directory.Packages.props")).Descendants("PackageVersion")
-            .ToDictionary(p => (string)p.Attribute("Include")!, p => (string)p.Attribute("Version")!);
+            .GroupBy(p => (string)p.Attribute("Include")!)
+            .Where(g => g.Count() == 1)
+            .ToDictionary(g => g.Key, g => (string)g.Single().Attribute("Version")!);
         string Reference(string id, string version) => $"""    <PackageReference Include="{id}" Version="{version}" />""";
         return $"""
             <Project Sdk="Microsoft.NET.Sdk">
