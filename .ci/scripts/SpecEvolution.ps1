@@ -228,6 +228,47 @@ $NullabilityReason = "MINOR for this SDK: it reads null into every optional prop
 
 function Get-ChangeKey($Change) { return "$($Change.Location) > $($Change.What) $($Change.Kind)" }
 
+# Why a removed operation breaks callers, and why a moved one does: Optic says only that an operation is gone.
+$OperationRemovedReason = 'the SDK method that calls it goes away, and code built against the previous version calls an address the service no longer serves'
+
+# The segments of a path template, and whether one is a parameter ({id}).
+function Split-PathTemplate([string] $Path) { return , @($Path.Trim('/') -split '/' | Where-Object { $_ }) }
+
+# Pairs each removed operation with the added one it moved to: the same method, and paths that differ only in a prefix
+# of literal segments (the base path, an api-version segment) before the same tail, which holds every path parameter.
+# The removed operation stays breaking, with the move as its reason; the added one is its new address.
+function Set-OperationMoves([System.Collections.Generic.List[object]] $Changes) {
+    $operation = { param($Change) if ($Change.What -eq 'operation') { $parts = $Change.Location -split ' ', 2; [pscustomobject]@{ Method = $parts[0]; Path = $parts[1] } } }
+    $added = [System.Collections.Generic.List[object]]::new()
+    foreach ($change in $Changes) { if ($change.What -eq 'operation' -and $change.Kind -eq 'added') { $added.Add($change) } }
+    foreach ($change in @($Changes | Where-Object { $_.What -eq 'operation' -and $_.Kind -eq 'removed' })) {
+        $old = & $operation $change
+        $oldSegments = Split-PathTemplate $old.Path
+        $best = $null; $bestTail = 0
+        foreach ($candidate in $added) {
+            $new = & $operation $candidate
+            if ($new.Method -ne $old.Method) { continue }
+            $newSegments = Split-PathTemplate $new.Path
+            $tail = 0
+            while ($tail -lt [math]::Min($oldSegments.Count, $newSegments.Count) -and $oldSegments[-1 - $tail] -eq $newSegments[-1 - $tail]) { $tail++ }
+            $oldPrefix = @($oldSegments | Select-Object -First ($oldSegments.Count - $tail))
+            $newPrefix = @($newSegments | Select-Object -First ($newSegments.Count - $tail))
+            $literalPrefixes = -not (@($oldPrefix) + @($newPrefix) | Where-Object { $_ -match '\{' })
+            if ($tail -gt 0 -and $literalPrefixes -and $tail -gt $bestTail) { $best = $candidate; $bestTail = $tail }
+        }
+        if ($best) {
+            [void] $added.Remove($best)
+            $new = & $operation $best
+            $newSegments = Split-PathTemplate $new.Path
+            $newBase = '/' + (($newSegments | Select-Object -First ($newSegments.Count - $bestTail)) -join '/')
+            $oldBase = '/' + (($oldSegments | Select-Object -First ($oldSegments.Count - $bestTail)) -join '/')
+            $change.Reason = "moved to $($new.Path): its base path (or the api-version in it) changed from '$oldBase' to '$newBase', so code built against the previous version calls an address the service no longer serves"
+            $best.Reason = "the new address of $($old.Method) $($old.Path)"
+        }
+        else { $change.Reason = $OperationRemovedReason }
+    }
+}
+
 # The keys of the changes Optic still calls breaking once nullability is taken out of both specs.
 function Get-BreakingKeysWithoutNullability([string] $OldFile, [string] $NewFile) {
     $directory = Join-Path ([System.IO.Path]::GetTempPath()) ("spec-diff-" + [guid]::NewGuid().ToString('n'))
@@ -272,7 +313,14 @@ function Get-SpecChanges([string] $OldFile, [string] $NewFile) {
         $change | Add-Member -NotePropertyName EnumValueAdded -NotePropertyValue $enumOnly
         $change | Add-Member -NotePropertyName NullabilityOnly -NotePropertyValue $nullOnly
         $change | Add-Member -NotePropertyName Breaking -NotePropertyValue ($change.Rules.Count -gt 0 -and -not $enumOnly -and -not $nullOnly)
+        $change | Add-Member -NotePropertyName Reason -NotePropertyValue $null
     }
+    Set-OperationMoves $changes
+    # The spec's own version (and its other info) is the service's affair: the SDK's version says what changed for its
+    # users, so a change of info.version alone is no change to count (and never switches a check off: optic.yml).
+    $details = @($changes | Where-Object { -not $_.Location -and $_.What -match '^/info(/|$)' })
+    foreach ($detail in $details) { [void] $changes.Remove($detail) }
+    if ($details) { Write-Host "    spec details changed (not counted, the SDK's version is version.props): $(($details | ForEach-Object { "$($_.What) $($_.Kind)" }) -join ', ')" }
     $breaking = @($changes | Where-Object Breaking).Count
     $enumAdded = @($changes | Where-Object EnumValueAdded).Count
     $nullability = @($changes | Where-Object NullabilityOnly).Count
@@ -297,7 +345,13 @@ function Get-SpecChanges([string] $OldFile, [string] $NewFile) {
             foreach ($rule in $change.Rules) { Write-Host "                    Optic: BREAKING $rule" -ForegroundColor $color }
             Write-Host "                    $reason" -ForegroundColor $color
         }
+        elseif ($change.What -eq 'operation' -and $change.Kind -eq 'removed' -and $change.Rules.Count -gt 1) {
+            # Everything the operation took and answered is gone with it: its first check says it, the rest only repeat it.
+            Write-Host "                    $($change.Rules[0])" -ForegroundColor $color
+            Write-Host "                    (and $($change.Rules.Count - 1) more failed checks on what it took and answered)" -ForegroundColor $color
+        }
         else { foreach ($rule in $change.Rules) { Write-Host "                    $rule" -ForegroundColor $color } }
+        if ($change.Reason) { Write-Host "                    $(if ($change.Breaking) { 'breaking: ' })$($change.Reason)" -ForegroundColor $color }
     }
     return , $changes
 }

@@ -14,11 +14,10 @@ namespace ImageService.SpecEvolution.Tests;
 /// </summary>
 internal sealed class ScratchRepo : IDisposable
 {
-    /// <summary>What build.ps1's gates and release read: the script, its helpers, the Optic set-up, the spec, the versions.</summary>
+    /// <summary>What build.ps1's gates and release read (with <see cref="ScriptFiles"/>): the script, the Optic and Spectral set-up, the spec, the versions.</summary>
     private static readonly string[] GateFiles =
     [
-        "build.ps1", ".ci/scripts/Snippets.ps1", ".ci/scripts/SpecEvolution.ps1", ".ci/scripts/SpecUpdate.ps1", ".ci/scripts/Release.ps1",
-        ".config/dotnet-tools.json", "global.json", "optic.yml", "package.json", "package-lock.json", ".gitignore",
+        "build.ps1", ".config/dotnet-tools.json", "global.json", "optic.yml", ".spectral.yaml", "package.json", "package-lock.json", ".gitignore",
         "version.props", "CHANGELOG.md", "openapi/images.yaml",
         "src/ImageService.Client/PublicAPI.Shipped.txt", "src/ImageService.Client/PublicAPI.Unshipped.txt",
     ];
@@ -31,7 +30,7 @@ internal sealed class ScratchRepo : IDisposable
     public static async Task<ScratchRepo> CreateAsync()
     {
         var repo = new ScratchRepo(NewFolder());
-        foreach (string file in GateFiles)
+        foreach (string file in GateFiles.Concat(ScriptFiles()))
         {
             repo.CopyFromRepo(file);
         }
@@ -56,6 +55,11 @@ internal sealed class ScratchRepo : IDisposable
         await repo.InitAsync();
         return repo;
     }
+
+    /// <summary>build.ps1's helpers and the Optic and Spectral rules they load: every file of .ci/scripts.</summary>
+    private static IEnumerable<string> ScriptFiles() =>
+        Directory.GetFiles(Path.Combine(BuildScript.RepoRoot, ".ci", "scripts"), "*", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(BuildScript.RepoRoot, file).Replace('\\', '/'));
 
     public string PathOf(string relative) => Path.Combine(Root, relative);
 
