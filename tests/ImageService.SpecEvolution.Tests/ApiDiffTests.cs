@@ -47,32 +47,29 @@ public sealed class ApiDiffTests
         Assert.Contains("added    BuildDurationSeconds.get -> long?", result.Output);
     }
 
-    [Fact]
-    public async Task OverloadAdded_OldSignatureStays_IsAdditive()
+    [Theory]
+    // GetImageAsync(id, ct = default) became GetImageAsync(id, ct) beside GetImageAsync(id, options = null, ct = default):
+    // the old signature is still there and every call it took still binds, so nothing broke.
+    [InlineData("overload-added", false, "Public API changes: 0 breaking (removed or changed), 3 additive", new[]
     {
-        // GetImageAsync(id, ct = default) became GetImageAsync(id, ct) beside GetImageAsync(id, options = null, ct = default):
-        // the old signature is still there and every call it took still binds, so nothing broke.
-        var result = await DiffAsync("overload-added");
-
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("Public API changes: 0 breaking (removed or changed), 3 additive", result.Output);
-        Assert.Contains("kept     virtual GetImageAsync(string! imageId, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))", result.Output);
-        Assert.Contains("(same signature; every call it took still binds)", result.Output);
-        Assert.Contains("added    virtual GetImageAsync(string! imageId, ImageService.Client.ImageGetOptions? options = null", result.Output);
-        Assert.DoesNotContain("changed  ", result.Output);
-    }
-
-    [Fact]
-    public async Task OverloadRemovedOrDefaultDropped_IsBreaking()
+        "kept     virtual GetImageAsync(string! imageId, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))",
+        "(same signature; every call it took still binds)",
+        "added    virtual GetImageAsync(string! imageId, ImageService.Client.ImageGetOptions? options = null",
+    })]
+    // One overload of GetImageAsync goes; ListProfilesAsync loses its default with no overload left to take
+    // ListProfilesAsync(id): both break callers.
+    [InlineData("overload-removed", true, "Public API changes: 2 breaking (removed or changed), 0 additive", new[]
     {
-        // One overload of GetImageAsync goes; ListProfilesAsync loses its default with no overload left to take
-        // ListProfilesAsync(id): both break callers.
-        var result = await DiffAsync("overload-removed");
+        "removed  virtual GetImageAsync(string! imageId, System.Threading.CancellationToken cancellationToken)",
+        "changed  virtual ListProfilesAsync(string! imageId, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))",
+    })]
+    public async Task Overloads_AddedBesideTheOldSignatureOrRemoved_AreAdditiveOrBreaking(string fixture, bool breaking, string summary, string[] reported)
+    {
+        var result = await DiffAsync(fixture);
 
-        Assert.True(result.ExitCode != 0, result.ToString());
-        Assert.Contains("Public API changes: 2 breaking (removed or changed), 0 additive", result.Output);
-        Assert.Contains("removed  virtual GetImageAsync(string! imageId, System.Threading.CancellationToken cancellationToken)", result.Output);
-        Assert.Contains("changed  virtual ListProfilesAsync(string! imageId, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))", result.Output);
+        Assert.True(result.ExitCode != 0 == breaking, result.ToString());
+        Assert.Contains(summary, result.Output);
+        Assert.All(reported, line => Assert.Contains(line, result.Output));
     }
 
     private static Task<BuildScriptResult> DiffAsync(string fixture) =>
