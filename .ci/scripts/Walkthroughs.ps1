@@ -57,11 +57,14 @@ function Invoke-CloneGit([string] $Clone, [string[]] $Arguments) {
     return $output
 }
 
-# spec-update until nothing remains, as CONTRIBUTING.md's step 4 says; the steps it lists must be the expected ones.
-function Assert-NothingRemains($Result, [string] $What) {
-    if ($Result.ExitCode -ne 0 -or $Result.Output -notmatch 'Nothing remains for this spec change') {
+# CONTRIBUTING.md's step 4: spec-update says nothing remains, then everything is committed together.
+function Complete-Walkthrough([string] $Clone, [string] $What, [string] $Change) {
+    $result = Invoke-InClone $Clone @('spec-update') -AllowFailure
+    if ($result.ExitCode -ne 0 -or $result.Output -notmatch 'Nothing remains for this spec change') {
         throw "walkthroughs: after $What, spec-update still lists steps (output above): CONTRIBUTING.md's walkthrough and the repository disagree."
     }
+    Invoke-CloneGit $Clone @('add', '-A') | Out-Null
+    Invoke-CloneGit $Clone @('commit', '--quiet', '-m', "${What}: $Change") | Out-Null
 }
 
 function Invoke-Walkthroughs {
@@ -94,6 +97,8 @@ function Invoke-Walkthroughs {
         $lock = 'package-lock.json'
         [System.IO.File]::SetLastWriteTimeUtc((Join-Path $clone $lock), [System.IO.File]::GetLastWriteTimeUtc((Join-Path $Root $lock)))
         New-Item -ItemType SymbolicLink -Path (Join-Path $clone 'node_modules') -Target (Join-Path $Root 'node_modules') | Out-Null
+        # .gitignore's 'node_modules/' matches a folder, not a link to one: release wants a clean tree.
+        Add-Content -LiteralPath (Join-Path $clone '.git/info/exclude') -Value '/node_modules'
         Push-Location $clone
         try { Invoke-Native dotnet @('tool', 'restore') | Out-Host } finally { Pop-Location }
         & $lap 'clone'
@@ -144,9 +149,7 @@ function Invoke-Walkthroughs {
         $heading = $text.IndexOf("`n## [", [StringComparison]::Ordinal) + 1
         [System.IO.File]::WriteAllText($changelog, $text.Insert($heading, "## [$minor] - Unreleased`n`n### Added`n`n- ``ImageListOptions.$($parameter.Substring(0, 1).ToUpperInvariant() + $parameter.Substring(1))`` and ``ImageResponseBase.$member``.`n`n"))
         Write-Host "    version.props $minor, CHANGELOG.md '## [$minor] - Unreleased' (one MINOR above v$release)"
-        Assert-NothingRemains (Invoke-InClone $clone @('spec-update') -AllowFailure) 'Walkthrough 1'
-        Invoke-CloneGit $clone @('add', '-A') | Out-Null
-        Invoke-CloneGit $clone @('commit', '--quiet', '-m', "Walkthrough 1: $parameter, $property") | Out-Null
+        Complete-Walkthrough $clone 'Walkthrough 1' "$parameter, $property"
         & $lap 'walkthrough 1: the steps, spec-update (nothing remains)'
 
         # Walkthrough 2: the enum value, as CONTRIBUTING.md's block adds it.
@@ -161,9 +164,7 @@ function Invoke-Walkthroughs {
         $end = $text.IndexOf("`n## ", $section + 1, [StringComparison]::Ordinal)
         [System.IO.File]::WriteAllText($changelog, $text.Insert($end, "- ``AsyncOperationState.$value``: the service queues builds before it starts them.`n"))
         Write-Host "    Walkthrough 2: AsyncOperationState.$value, described under $minor"
-        Assert-NothingRemains (Invoke-InClone $clone @('spec-update') -AllowFailure) 'Walkthrough 2'
-        Invoke-CloneGit $clone @('add', '-A') | Out-Null
-        Invoke-CloneGit $clone @('commit', '--quiet', '-m', "Walkthrough 2: AsyncOperationState.$value") | Out-Null
+        Complete-Walkthrough $clone 'Walkthrough 2' "AsyncOperationState.$value"
         & $lap 'walkthrough 2: spec edit, CHANGELOG, spec-update (nothing remains)'
 
         # The README's test command, on the clone as the walkthroughs left it.
