@@ -248,7 +248,7 @@ function Invoke-SpecUpdate {
     Measure-Step 'the README snippets, the quickstart and the benchmark peers' {
         try { Update-ReadmeSnippets $Root -Check | Out-Host }
         catch { Add-Step 'samples' "$($_.Exception.Message) Run dotnet pwsh ./build.ps1 snippets to copy the samples' code into README.md." }
-        if ($build.ExitCode -ne 0) { Add-Step 'samples' 'The quickstart and the benchmark peers were not run: the solution must build first.' }
+        if ($build.ExitCode -ne 0) { Write-Host '    the quickstart and the benchmark peers wait for the solution to build.' }
         else {
             try { & $Targets['quickstart'].Action | Out-Host }
             catch { Add-Step 'samples' "samples/Quickstart fails against the emulator: $($_.Exception.Message) (dotnet run --project samples/Quickstart -c $Configuration shows it)." }
@@ -264,7 +264,7 @@ function Invoke-SpecUpdate {
     }
 
     Measure-Step 'the suites that read the spec' {
-        if ($build.ExitCode -ne 0) { Add-Step 'tests' 'Not run: the solution must build first; spec-update runs them then.' }
+        if ($build.ExitCode -ne 0) { Add-Step 'tests' 'Not run: the solution must build first; spec-update runs these suites, the quickstart and the benchmark peers then.' }
         else {
             $failed = Invoke-SpecFollowingTests
             foreach ($test in $failed) {
