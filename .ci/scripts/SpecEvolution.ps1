@@ -307,7 +307,12 @@ function Get-SpecChanges([string] $OldFile, [string] $NewFile) {
         $enumOnly = $change.Rules.Count -gt 0 -and -not ($change.Rules | Where-Object { $_ -notmatch $EnumValueAddedRule })
         $nullOnly = $false
         if ($change.Rules.Count -gt 0 -and -not $enumOnly) {
-            if ($null -eq $withoutNullability) { $withoutNullability = Get-BreakingKeysWithoutNullability $OldFile $NewFile }
+            if ($null -eq $withoutNullability) {
+                # Specs without a 'nullable: true' are their own stripped copies: no second Optic run to learn that.
+                $nullable = @($OldFile, $NewFile | Where-Object { Select-String -LiteralPath $_ -Pattern '^\s*nullable:\s*true\s*$' -Quiet })
+                $withoutNullability = if ($nullable) { Get-BreakingKeysWithoutNullability $OldFile $NewFile }
+                else { $keys = [System.Collections.Generic.HashSet[string]]::new(); foreach ($c in $changes) { if ($c.Rules.Count) { [void] $keys.Add((Get-ChangeKey $c)) } }; , $keys }
+            }
             $nullOnly = -not $withoutNullability.Contains((Get-ChangeKey $change))
         }
         $change | Add-Member -NotePropertyName EnumValueAdded -NotePropertyValue $enumOnly
