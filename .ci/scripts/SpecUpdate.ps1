@@ -38,7 +38,7 @@ function Get-BuildErrors([string[]] $Output) {
         foreach ($entry in $SpecUpdateAreas.GetEnumerator()) {
             if ($where.StartsWith($entry.Key) -or $file.StartsWith($entry.Key)) { $area = $entry.Value.Area; $hint = $entry.Value.Hint; break }
         }
-        if ($Matches.code -in 'RS0016', 'RS0017') { $area = 'baseline'; $hint = 'api-baseline declares it' }
+        if ($Matches.code -in 'RS0016', 'RS0017') { $area = 'baseline'; $hint = 'rerun spec-update (or api-baseline), which declares it' }
         if ($Matches.code -eq 'MSB3073' -and [regex]::IsMatch($Matches.message, 'nswag', 'IgnoreCase')) {
             $area = 'spec'; $hint = 'NSwag could not generate code from the spec: the [spec] step (Spectral) says why when a house rule knows the case, else the NSwag output above does'
         }
@@ -204,7 +204,7 @@ function Invoke-SpecUpdate {
     Measure-Step 'regenerate and refresh the public API baseline (api-baseline)' {
         if (Test-RestoreNeeded) { Invoke-Native dotnet @('restore', $Solution, '--nologo', '-v:quiet') }
         else { Write-Host '    every project is restored and unchanged since: restore skipped.' }
-        $script:baseline = Update-ApiBaseline
+        $script:baseline = Update-ApiBaseline -VerifyByTheSolutionBuild
         if ($baseline.Errors.Count -gt 0) {
             $clientErrors = Get-BuildErrors $baseline.Errors
             Write-BuildErrors $clientErrors
