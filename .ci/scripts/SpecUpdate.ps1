@@ -82,15 +82,18 @@ $SpecSuites = @(
 # whose build output changed.
 $SpecSuiteInputs = @($SpecFile, 'version.props', 'CHANGELOG.md', 'README.md', $ApiShippedFile, $ApiUnshippedFile, 'build.ps1', 'optic.yml', '.spectral.yaml', 'package-lock.json')
 
-# A fingerprint of what a suite's result depends on: its build output (names, sizes, times) and the inputs above.
+# A fingerprint of what a suite's result depends on: the content of its build output and of the inputs above. Content,
+# not times: a build that recompiles to the same bytes (the client after spec-update touches its API file, say)
+# copies new times into every test project's output without changing what the tests run.
 function Get-SuiteFingerprint([string] $Project) {
     $builder = [System.Text.StringBuilder]::new()
     $output = Join-Path $Root "tests/$Project/bin/$Configuration"
-    foreach ($file in Get-ChildItem $output -Recurse -File -ErrorAction SilentlyContinue | Sort-Object FullName) {
-        [void] $builder.Append("$($file.FullName)|$($file.Length)|$($file.LastWriteTimeUtc.Ticks)`n")
+    $files = @(Get-ChildItem $output -Recurse -File -ErrorAction SilentlyContinue | ForEach-Object FullName) +
+        @($SpecSuiteInputs | ForEach-Object { Join-Path $Root $_ } | Where-Object { Test-Path $_ }) +
+        @(Get-ChildItem (Join-Path $Root '.ci/scripts') -Recurse -File | ForEach-Object FullName)
+    foreach ($path in $files | Sort-Object) {
+        [void] $builder.Append("$path|$([System.Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData([System.IO.File]::ReadAllBytes($path))))`n")
     }
-    $inputs = @($SpecSuiteInputs | ForEach-Object { Join-Path $Root $_ }) + @(Get-ChildItem (Join-Path $Root '.ci/scripts') -Recurse -File | ForEach-Object FullName)
-    foreach ($path in $inputs | Where-Object { Test-Path $_ }) { [void] $builder.Append("$path|$((Get-FileHash -LiteralPath $path -Algorithm SHA256).Hash)`n") }
     $bytes = [System.Text.Encoding]::UTF8.GetBytes($builder.ToString())
     return [System.Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData($bytes))
 }
