@@ -139,7 +139,7 @@ function Invoke-SpecFollowingTests {
     return , $failed
 }
 
-# Where a type a request sends is built with an object initializer ('new DockerImageRequest { ... }'), and whether
+# Where a type a request sends is built (with or without an object initializer), and whether
 # the initializer sets the member: the samples, the tests and the client's own code that must set a newly required
 # request property. Returns file, line and whether it is set.
 function Find-RequestConstructions([string] $Type, [string] $Member) {
@@ -149,7 +149,10 @@ function Find-RequestConstructions([string] $Type, [string] $Member) {
         $path = Join-Path $Root $relative
         if (-not (Test-Path $path)) { continue }
         $text = [System.IO.File]::ReadAllText($path)
-        foreach ($match in [regex]::Matches($text, "new\s+(?:[\w.]+\.)?$([regex]::Escape($Type))\b(\s*\(\s*\))?")) {
+        # 'new DockerImageRequest { ... }', and the target-typed 'DockerImageRequest Request() => new() { ... }'.
+        $type = [regex]::Escape($Type)
+        $pattern = "new\s+(?:[\w.]+\.)?$type\b(\s*\(\s*\))?|\b$type\b[^;{}]*?(?:=>|=)\s*new\s*\(\s*\)"
+        foreach ($match in [regex]::Matches($text, $pattern)) {
             # The initializer: the braces after the constructor call, if any, up to their match.
             $at = $match.Index + $match.Length
             while ($at -lt $text.Length -and [char]::IsWhiteSpace($text[$at])) { $at++ }
@@ -174,7 +177,8 @@ function Get-RequiredPropertySteps([object[]] $Required) {
     $steps = [System.Collections.Generic.List[object]]::new()
     foreach ($property in $Required) {
         $what = "$($property.type).$($property.member)"
-        foreach ($site in (Find-RequestConstructions $property.type $property.member | Where-Object { -not $_.Sets })) {
+        $sites = Find-RequestConstructions $property.type $property.member
+        foreach ($site in @($sites | Where-Object { -not $_.Sets })) {
             $area = if ($site.File -like 'samples/*') { 'samples' } elseif ($site.File -like 'tests/*') { 'tests' } else { 'facade' }
             $readme = if ($area -eq 'samples') { ' (the README''s snippet comes from it: then dotnet pwsh ./build.ps1 snippets)' } else { '' }
             $steps.Add([pscustomobject]@{ Area = $area; Text = "$($site.File)($($site.Line)) builds a $($property.type) without $($property.member), which $SpecFile now requires ('$($property.property)'): the service rejects such a request. Set it$readme." })

@@ -65,7 +65,11 @@ internal sealed class ScratchRepo : IDisposable
 
     public string Read(string relative) => File.ReadAllText(PathOf(relative));
 
-    public void Write(string relative, string text) => File.WriteAllText(PathOf(relative), text);
+    public void Write(string relative, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(PathOf(relative))!);
+        File.WriteAllText(PathOf(relative), text);
+    }
 
     public void Edit(string relative, Func<string, string> edit)
     {

@@ -74,4 +74,29 @@ public sealed class SpecUpdateTests
             System.IO.File.Delete(log);
         }
     }
+
+    [Fact]
+    public async Task RequiredPropertySteps_NewRequiredRequestProperty_NameEachPlaceThatBuildsARequestWithoutIt()
+    {
+        // A sample that sets it, a sample and a test that do not (one target-typed), and the request's own documentation.
+        using ScratchRepo repo = await ScratchRepo.CreateAsync();
+        repo.Write("samples/Sets/Program.cs", "var r = new DockerImageRequest { Name = \"a\", EnvironmentName = \"prod\" };\n");
+        repo.Write("samples/Misses/Program.cs", "// a sample\nvar r = new DockerImageRequest\n{\n    Name = \"a\",\n};\n");
+        repo.Write("tests/Some.Tests/T.cs", "class T\n{\n    static DockerImageRequest Request() => new()\n    {\n        Name = \"a\",\n    };\n}\n");
+        repo.Write("src/ImageService.Client/Customizations/DockerImageRequest.cs", "/// Set at least Name.\npublic partial class DockerImageRequest { }\n");
+        await repo.CommitAllAsync("Places that build requests");
+        string command = $"$Root = '{repo.Root}'; . ./.ci/scripts/SpecEvolution.ps1; . ./.ci/scripts/SpecUpdate.ps1; " +
+            "$required = [pscustomobject]@{ schema = 'DockerImageRequest'; property = 'environmentName'; type = 'DockerImageRequest'; member = 'EnvironmentName' }; " +
+            "foreach ($step in (Get-RequiredPropertySteps @($required))) { \"[$($step.Area)] $($step.Text)\" }";
+
+        BuildScriptResult result = await BuildScript.RunPwshAsync(BuildScript.RepoRoot, command);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string[] steps = result.Output.Split('\n', System.StringSplitOptions.RemoveEmptyEntries | System.StringSplitOptions.TrimEntries).Where(l => l.StartsWith('[')).ToArray();
+        Assert.True(steps.Length == 3, result.ToString());
+        Assert.StartsWith("[samples] samples/Misses/Program.cs(2) builds a DockerImageRequest without EnvironmentName, which openapi/images.yaml now requires ('environmentName')", steps[0]);
+        Assert.Contains("build.ps1 snippets", steps[0]);
+        Assert.StartsWith("[tests] tests/Some.Tests/T.cs(3) builds a DockerImageRequest without EnvironmentName", steps[1]);
+        Assert.StartsWith("[facade] src/ImageService.Client/Customizations/DockerImageRequest.cs documents how to build a DockerImageRequest and does not name EnvironmentName", steps[2]);
+    }
 }
