@@ -58,10 +58,13 @@
                       throws or a peer returns a different image)
     spec-update       after editing openapi/images.yaml: lint,
                       regenerate, refresh the API baseline, build the
-                      whole solution, run both gates and the
-                      spec-following tests, and print the steps that
-                      remain (facade, emulator, tests, version,
-                      CHANGELOG); fails until none remain
+                      whole solution (incrementally), run both gates,
+                      every suite that reads the spec, the snippet
+                      check, the quickstart and the benchmark peers,
+                      and print the steps that remain (spec, facade,
+                      emulator, tests, samples, peers, version,
+                      CHANGELOG) and the time of each step; fails
+                      until none remain
     spec-diff         Optic breaking-change check of openapi/images.yaml
                       against the base (see -Base): an added enum value
                       is MINOR for this SDK (Optic's verdict is shown);
@@ -84,6 +87,10 @@
                       PublicAPI.Unshipped.txt into Shipped, date the
                       CHANGELOG heading, commit and tag vX (pushes
                       nothing)
+    walkthroughs      on a scratch clone: release the unreleased
+                      version, CONTRIBUTING.md's Walkthroughs 1 and 2
+                      as written, then the test command (tens of
+                      minutes)
 .PARAMETER Configuration
     Release (default) or Debug.
 .PARAMETER Base
@@ -262,6 +269,7 @@ function Invoke-Target([string] $Name) {
 . (Join-Path $PSScriptRoot '.ci/scripts/SpecEvolution.ps1')
 . (Join-Path $PSScriptRoot '.ci/scripts/SpecUpdate.ps1')
 . (Join-Path $PSScriptRoot '.ci/scripts/Release.ps1')
+. (Join-Path $PSScriptRoot '.ci/scripts/Walkthroughs.ps1')
 
 $Targets = [ordered]@{
     restore = @{
@@ -440,7 +448,7 @@ $Targets = [ordered]@{
         }
     }
     'spec-update' = @{
-        Description = 'after a spec edit: regenerate, baseline, build all, gates, spec-following tests; print the steps that remain'
+        Description = 'after a spec edit: regenerate, baseline, build, gates, every suite that reads the spec, snippets, peers; print what remains'
         DependsOn = @()
         Action = { Invoke-SpecUpdate }
     }
@@ -448,6 +456,11 @@ $Targets = [ordered]@{
         Description = 'release -Version X: gates, move Unshipped to Shipped, date the CHANGELOG heading, commit, tag vX'
         DependsOn = @()
         Action = { Invoke-Release $Version $Date }
+    }
+    walkthroughs = @{
+        Description = 'on a scratch clone: release, CONTRIBUTING.md''s Walkthroughs 1 and 2 as written, then the test command'
+        DependsOn = @()
+        Action = { Invoke-Walkthroughs }
     }
     help = @{
         Description = 'list the targets'

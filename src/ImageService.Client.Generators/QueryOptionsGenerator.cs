@@ -24,7 +24,9 @@ namespace ImageService.Client.Generators;
 /// <c>[QueryParameterFromCaller("x")]</c>, and every required (path) parameter, becomes a parameter of
 /// <c>InvokeAsync</c>; a parameter named by <c>[QueryParameterNotExposed("x", "reason")]</c> is never sent. An
 /// attribute that names no parameter of the method is an error naming the file to edit, so a removed or renamed spec
-/// parameter cannot leave a dead mapping behind.
+/// parameter cannot leave a dead mapping behind. A parameter (or operation) the spec marks <c>deprecated</c> makes its
+/// property <c>[Obsolete]</c> with the spec's <c>x-deprecatedMessage</c>: the generator reads openapi/images.yaml, an
+/// additional file of the client's build, since NSwag carries no parameter's deprecation into the client it generates.
 /// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed class QueryOptionsGenerator : IIncrementalGenerator
@@ -114,10 +116,18 @@ public sealed class QueryOptionsGenerator : IIncrementalGenerator
         context.RegisterPostInitializationOutput(static post =>
             post.AddSource("QueryOptionsAttributes.g.cs", SourceText.From(AttributesSource, Encoding.UTF8)));
 
+        IncrementalValueProvider<SpecDeprecations> deprecations = context.AdditionalTextsProvider
+            .Where(static file => file.Path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || file.Path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            .Select(static (file, cancellationToken) => SpecDeprecations.Read(file.GetText(cancellationToken)?.ToString()))
+            .Collect()
+            .Select(static (specs, _) => SpecDeprecations.Merge(specs));
+
         IncrementalValuesProvider<Result> results = context.SyntaxProvider.ForAttributeWithMetadataName(
             AttributeNamespace + ".GeneratedQueryOptionsAttribute",
             static (node, _) => node is ClassDeclarationSyntax,
-            static (attributed, _) => Generate((INamedTypeSymbol)attributed.TargetSymbol, attributed.Attributes[0], attributed.SemanticModel.Compilation));
+            static (attributed, _) => attributed)
+            .Combine(deprecations)
+            .Select(static (pair, _) => Generate((INamedTypeSymbol)pair.Left.TargetSymbol, pair.Left.Attributes[0], pair.Left.SemanticModel.Compilation, pair.Right));
 
         context.RegisterSourceOutput(results, static (output, result) =>
         {
@@ -133,7 +143,7 @@ public sealed class QueryOptionsGenerator : IIncrementalGenerator
         });
     }
 
-    private static Result Generate(INamedTypeSymbol options, AttributeData marker, Compilation compilation)
+    private static Result Generate(INamedTypeSymbol options, AttributeData marker, Compilation compilation, SpecDeprecations deprecations)
     {
         var diagnostics = new List<Diagnostic>();
         string file = options.Locations.FirstOrDefault()?.SourceTree?.FilePath is { Length: > 0 } path ? System.IO.Path.GetFileName(path) : options.Name + ".cs";
@@ -262,12 +272,18 @@ public sealed class QueryOptionsGenerator : IIncrementalGenerator
             string description = docs.TryGetValue(parameter.Name, out string? doc) && doc.Length > 0
                 ? doc
                 : $"The <c>{Escape(parameter.Name)}</c> parameter (the spec gives it no description).";
+            string operationId = methodName.EndsWith("Async", StringComparison.Ordinal) ? methodName.Substring(0, methodName.Length - 5) : methodName;
             source.Append("    /// <summary>").Append(description).Append("</summary>\n")
                 .Append("    /// <value>The default value is <see langword=\"null\"/>: the parameter is not sent and the service's default applies.</value>\n")
                 .Append("    /// <remarks>Generated from the <c>").Append(Escape(parameter.Name)).Append("</c> parameter of the spec's <c>")
-                .Append(Escape(methodName.EndsWith("Async", StringComparison.Ordinal) ? methodName.Substring(0, methodName.Length - 5) : methodName))
-                .Append("</c> operation (openapi/images.yaml).</remarks>\n")
-                .Append("    public ").Append(type).Append(' ').Append(propertyName).Append(" { get; set; }\n\n");
+                .Append(Escape(operationId))
+                .Append("</c> operation (openapi/images.yaml).</remarks>\n");
+            if (deprecations.Find(operationId, key) is { } deprecated)
+            {
+                source.Append("    [global::System.Obsolete(").Append(Literal(deprecated)).Append(")]\n");
+            }
+
+            source.Append("    public ").Append(type).Append(' ').Append(propertyName).Append(" { get; set; }\n\n");
             arguments.Add($"{Identifier(parameter.Name)}: this.{propertyName}");
         }
 
@@ -275,11 +291,14 @@ public sealed class QueryOptionsGenerator : IIncrementalGenerator
         string cancellation = method.Parameters.FirstOrDefault(p => IsCancellationToken(p.Type))?.Name ?? "cancellationToken";
         callerParameters.Add("global::System.Threading.CancellationToken cancellationToken");
         arguments.Add($"{Identifier(cancellation)}: cancellationToken");
+        // A deprecated parameter (or operation) is still sent when a caller sets it: the call itself is not obsolete.
         source.Append("    /// <summary>Calls <c>ImageServiceRestClient.").Append(methodName).Append("</c> with these filters; the caller supplies the rest.</summary>\n")
+            .Append("#pragma warning disable CS0618 // a deprecated option a caller still sets is still sent\n")
             .Append("    internal ").Append(returnType).Append(" InvokeAsync(").Append(RestClientGlobalName).Append(" client, ")
             .Append(string.Join(", ", callerParameters)).Append(") =>\n")
             .Append("        client.").Append(methodName).Append("(\n            ")
-            .Append(string.Join(",\n            ", arguments)).Append(");\n}\n");
+            .Append(string.Join(",\n            ", arguments)).Append(");\n")
+            .Append("#pragma warning restore CS0618\n}\n");
 
         return new Result(options.Name + ".g.cs", diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : source.ToString(), diagnostics);
     }
@@ -291,8 +310,7 @@ public sealed class QueryOptionsGenerator : IIncrementalGenerator
 
     private static bool IsCancellationToken(ITypeSymbol type) => type.ToDisplayString() == "System.Threading.CancellationToken";
 
-    /// <summary>The spec's name and the C# parameter NSwag made of it compare equal ("$skipToken", "skipToken").</summary>
-    private static string Normalize(string name) => new string(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
+    private static string Normalize(string name) => SpecDeprecations.Normalize(name);
 
     private static string Pascal(string name)
     {
@@ -302,6 +320,11 @@ public sealed class QueryOptionsGenerator : IIncrementalGenerator
 
     private static string Identifier(string name) =>
         Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
+
+    /// <summary>A C# string literal of the text (its lines joined by spaces).</summary>
+    private static string Literal(string text) =>
+        "\"" + string.Join(" ", text.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).Select(line => line.Trim()))
+            .Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 

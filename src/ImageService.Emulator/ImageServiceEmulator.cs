@@ -138,6 +138,7 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
             {
                 mvc.Filters.Add<RequestBodyFilter>();
                 mvc.Filters.AddService<WorkspaceAndModelStateFilter>();
+                mvc.Filters.Add<RequiredPropertiesFilter>();
 
                 // Required fields are checked by the actions, which name the field; MVC's implicit [Required] on
                 // non-nullable references would answer "The body field is required." for a body that is not JSON.

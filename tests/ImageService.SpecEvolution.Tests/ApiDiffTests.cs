@@ -46,4 +46,32 @@ public sealed class ApiDiffTests
         Assert.Contains("Public API changes: 0 breaking (removed or changed), 1 additive", result.Output);
         Assert.Contains("added    BuildDurationSeconds.get -> long?", result.Output);
     }
+
+    [Theory]
+    // GetImageAsync(id, ct = default) became GetImageAsync(id, ct) beside GetImageAsync(id, options = null, ct = default):
+    // the old signature is still there and every call it took still binds, so nothing broke.
+    [InlineData("overload-added", false, "Public API changes: 0 breaking (removed or changed), 3 additive", new[]
+    {
+        "kept     virtual GetImageAsync(string! imageId, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))",
+        "(same signature; every call it took still binds)",
+        "added    virtual GetImageAsync(string! imageId, ImageService.Client.ImageGetOptions? options = null",
+    })]
+    // One overload of GetImageAsync goes; ListProfilesAsync loses its default with no overload left to take
+    // ListProfilesAsync(id): both break callers.
+    [InlineData("overload-removed", true, "Public API changes: 2 breaking (removed or changed), 0 additive", new[]
+    {
+        "removed  virtual GetImageAsync(string! imageId, System.Threading.CancellationToken cancellationToken)",
+        "changed  virtual ListProfilesAsync(string! imageId, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))",
+    })]
+    public async Task Overloads_AddedBesideTheOldSignatureOrRemoved_AreAdditiveOrBreaking(string fixture, bool breaking, string summary, string[] reported)
+    {
+        var result = await DiffAsync(fixture);
+
+        Assert.True(result.ExitCode != 0 == breaking, result.ToString());
+        Assert.Contains(summary, result.Output);
+        Assert.All(reported, line => Assert.Contains(line, result.Output));
+    }
+
+    private static Task<BuildScriptResult> DiffAsync(string fixture) =>
+        BuildScript.RunAsync("api-diff-files", "-Old", BuildScript.Fixture("public-api", fixture, "before"), "-New", BuildScript.Fixture("public-api", fixture, "after"));
 }

@@ -29,15 +29,15 @@ public sealed class BuildScriptTests
         // A fresh clone has no node_modules; spec-diff installs Optic itself. Before, the restore it ran joined the gate's
         // return value and the gate died with "The property 'Lines' cannot be found on this object".
         using ScratchRepo clone = await ScratchRepo.CreateFreshCloneAsync();
-        clone.Edit("openapi/images.yaml", SpecEdits.AddBuildDurationProperty);
-        await clone.CommitAllAsync("Spec: buildDurationSeconds");
+        SpecEdit property = clone.EditSpec(SpecEdits.AddBuildDurationProperty);
+        await clone.CommitAllAsync($"Spec: {property.Name}");
 
         BuildScriptResult first = await clone.RunAsync("spec-diff");
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains("node_modules is missing: npm ci", first.Output);
         Assert.Matches(@"Spec changes: 0 breaking, [1-9]\d* non-breaking", first.Output);
-        Assert.Contains("property /schema/properties/buildDurationSeconds added", first.Output);
+        Assert.Contains($"property /schema/properties/{property.Name} added", first.Output);
         Assert.DoesNotContain("cannot be found on this object", first.Output);
 
         // npm ci runs only when node_modules is missing or older than package-lock.json.

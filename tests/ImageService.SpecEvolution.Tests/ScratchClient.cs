@@ -59,7 +59,7 @@ internal sealed class ScratchClient : IDisposable
             string generated = Path.Combine(folder, "ImageServiceRestClient.g.cs");
             await File.WriteAllTextAsync(spec, specText);
             await RunNSwagAsync(spec, generated);
-            return Compile(await File.ReadAllTextAsync(generated));
+            return Compile(await File.ReadAllTextAsync(generated), specText);
         }
         finally
         {
@@ -108,7 +108,7 @@ internal sealed class ScratchClient : IDisposable
         }
     }
 
-    private static ScratchClient Compile(string generatedClient)
+    private static ScratchClient Compile(string generatedClient, string specText)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose);
         // The customisations, the list options and what they call (the one body reader, the filter grammar, the exception).
@@ -130,8 +130,8 @@ internal sealed class ScratchClient : IDisposable
             references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-        CSharpGeneratorDriver.Create(new QueryOptionsGenerator().AsSourceGenerator())
-            .WithUpdatedParseOptions(parse)
+        // The spec is an additional file of the client's build, as there: the generator reads what it deprecates.
+        CSharpGeneratorDriver.Create([new QueryOptionsGenerator().AsSourceGenerator()], [new SpecText(specText)], parse)
             .RunGeneratorsAndUpdateCompilation(compilation, out Compilation withGenerated, out _);
 
         using var pe = new MemoryStream();
@@ -148,4 +148,13 @@ internal sealed class ScratchClient : IDisposable
         var context = new AssemblyLoadContext("scratch-client-" + Guid.NewGuid().ToString("N"), isCollectible: true);
         return new ScratchClient(context.LoadFromStream(pe), XDocument.Load(xml), context, diagnostics);
     }
+}
+
+/// <summary>The scratch spec as the compiler hands an additional file to a generator.</summary>
+internal sealed class SpecText(string text) : AdditionalText
+{
+    public override string Path => "openapi/images.yaml";
+
+    public override Microsoft.CodeAnalysis.Text.SourceText GetText(CancellationToken cancellationToken = default) =>
+        Microsoft.CodeAnalysis.Text.SourceText.From(text, Encoding.UTF8);
 }

@@ -11,7 +11,8 @@ namespace ImageService.SpecEvolution.Tests;
 
 /// <summary>
 /// The three walkthroughs of CONTRIBUTING.md ("When the spec changes"), each on a scratch copy of openapi/images.yaml
-/// as it is today, so they follow the spec. What each covers:
+/// as it is, so they follow the spec; every name they add is one the spec does not have yet, and every version is
+/// derived from the copy's version.props. What each covers:
 /// <list type="bullet">
 /// <item>additive: a new query parameter and a new response property reach the public API with no hand edit (NSwag and
 /// the list-filter generator on the scratch spec; the filter is sent over loopback HTTP, the property read back), and
@@ -31,23 +32,25 @@ public sealed class SpecChangeWalkthroughTests
     [Fact]
     public async Task AdditiveChange_QueryParameterAndResponseProperty_ReachThePublicApiWithNoHandEdit()
     {
-        string spec = SpecEdits.AddBuildDurationProperty(SpecEdits.AddCreatedAfterParameter(RepoSpec));
+        SpecEdit parameter = SpecEdits.AddCreatedAfterParameter(RepoSpec);
+        SpecEdit property = SpecEdits.AddBuildDurationProperty(parameter.Spec);
+        string spec = property.Spec;
 
         using ScratchClient client = await ScratchClient.BuildAsync(spec);
 
         // The filter: public, typed from the spec's format, documented with the spec's description.
         Type optionsType = client.Type("ImageListOptions");
-        PropertyInfo createdAfter = optionsType.GetProperty("CreatedAfter")!;
+        PropertyInfo createdAfter = optionsType.GetProperty(parameter.Member)!;
         Assert.NotNull(createdAfter);
         Assert.Equal(typeof(DateTimeOffset?), createdAfter.PropertyType);
-        Assert.Equal("Only Images created after this time (an ISO 8601 <c>date-time</c>).", client.Summary("P:ImageService.Client.ImageListOptions.CreatedAfter"));
+        Assert.Equal("Only Images created after this time (an ISO 8601 <c>date-time</c>).", client.Summary("P:ImageService.Client.ImageListOptions." + parameter.Member));
 
         // The response property: on the public DTO.
-        PropertyInfo duration = client.Type("ImageResponseBase").GetProperty("BuildDurationSeconds")!;
+        PropertyInfo duration = client.Type("ImageResponseBase").GetProperty(property.Member)!;
         Assert.NotNull(duration);
 
         // Sent and read over HTTP by the facade's list mapping (ImageListOptions.InvokeAsync, generated).
-        using var server = new OneResponseServer("""{"value":[{"id":"img:1","imageFlavor":"WebApiContainer","buildDurationSeconds":42}]}""");
+        using var server = new OneResponseServer($$"""{"value":[{"id":"img:1","imageFlavor":"WebApiContainer","{{property.Name}}":42}]}""");
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         object rest = Activator.CreateInstance(client.Type("ImageServiceRestClient"), http)!;
         object options = Activator.CreateInstance(optionsType)!;
@@ -56,7 +59,7 @@ public sealed class SpecChangeWalkthroughTests
         var call = (Task)invoke.Invoke(options, [rest, "sub", "rg", "ws", null, CancellationToken.None])!;
         await call;
 
-        Assert.Contains("createdAfter=2026-03-01T12%3A00%3A00.0000000%2B00%3A00", await server.RequestLine);
+        Assert.Contains(parameter.Name + "=2026-03-01T12%3A00%3A00.0000000%2B00%3A00", await server.RequestLine);
         object response = call.GetType().GetProperty("Result")!.GetValue(call)!;
         object page = response.GetType().GetProperty("Result")!.GetValue(response)!;
         object image = ((IEnumerable)page.GetType().GetProperty("Value")!.GetValue(page)!).Cast<object>().Single();
@@ -71,8 +74,8 @@ public sealed class SpecChangeWalkthroughTests
         {
             BuildScriptResult gate = await BuildScript.RunAsync("spec-diff-files", "-Old", before, "-New", after);
             Assert.True(gate.ExitCode == 0, gate.ToString());
-            Assert.Contains("query parameter createdAfter added", gate.Output);
-            Assert.Contains("property /schema/properties/buildDurationSeconds added", gate.Output);
+            Assert.Contains($"query parameter {parameter.Name} added", gate.Output);
+            Assert.Contains($"property /schema/properties/{property.Name} added", gate.Output);
             Assert.Contains("the versioning rule asks for: MINOR", gate.Output);
         }
         finally
@@ -86,18 +89,19 @@ public sealed class SpecChangeWalkthroughTests
     public async Task EnumValueAdded_PassesTheGatesAsMinor_WithOpticsVerdictShown()
     {
         using ScratchRepo repo = await ScratchRepo.CreateAsync();
-        await repo.GitAsync("tag", "-a", "v1.0.0", "-m", "Release 1.0.0");
-        repo.Edit("openapi/images.yaml", SpecEdits.AddQueuedState);
+        string release = await repo.TagReleaseAsync();
+        SpecEdit value = repo.EditSpec(SpecEdits.AddQueuedState);
 
         // The documented steps: MINOR in version.props, the change described under it.
-        repo.SetVersion("1.1.0");
-        repo.AddChangelogSection("1.1.0", "### Added\n\n- `AsyncOperationState.Queued`: the service queues builds before it starts them.");
+        string minor = repo.NextMinor;
+        repo.SetVersion(minor);
+        repo.AddChangelogSection(minor, $"### Added\n\n- `AsyncOperationState.{value.Member}`: the service queues builds before it starts them.");
         BuildScriptResult result = await repo.RunAsync("spec-diff", "api-diff");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("Optic: BREAKING [request and response property enums] cannot add enum option 'Queued'", result.Output);
+        Assert.Contains($"Optic: BREAKING [request and response property enums] cannot add enum option '{value.Name}'", result.Output);
         Assert.Contains("MINOR for this SDK", result.Output);
-        Assert.Contains("version.props 1.1.0 is at least 1.1.0 (one MINOR above v1.0.0): allowed.", result.Output);
+        Assert.Contains($"version.props {minor} is at least {minor} (one MINOR above {release}): allowed.", result.Output);
         Assert.DoesNotContain("breaking spec change", result.Output);
     }
 
@@ -105,30 +109,40 @@ public sealed class SpecChangeWalkthroughTests
     public async Task ResponsePropertyRenamed_FailsBothGatesUntilTheDocumentedSteps()
     {
         using ScratchRepo repo = await ScratchRepo.CreateAsync();
-        await repo.GitAsync("tag", "-a", "v1.0.0", "-m", "Release 1.0.0");
-        repo.Edit("openapi/images.yaml", SpecEdits.RenameImageBuildLogUri);
+        string release = await repo.TagReleaseAsync();
+        string oldName = string.Empty;
+        SpecEdit renamed = repo.EditSpec(spec => SpecEdits.RenameBuildLogUri(spec, out oldName));
+        string oldMember = char.ToUpperInvariant(oldName[0]) + oldName[1..];
 
-        // What api-baseline writes for the rename: RS0017 removes the old property's lines, RS0016 adds the new one's.
-        repo.Edit("src/ImageService.Client/PublicAPI.Unshipped.txt", text => text
-            .Replace("ImageService.Client.ImageResponseBase.ImageBuildLogUri.get -> string?", "ImageService.Client.ImageResponseBase.BuildLogUri.get -> string?", StringComparison.Ordinal)
-            .Replace("ImageService.Client.ImageResponseBase.ImageBuildLogUri.set -> void", "ImageService.Client.ImageResponseBase.BuildLogUri.set -> void", StringComparison.Ordinal));
-        repo.SetVersion("1.1.0");
-        repo.AddChangelogSection("1.1.0", "### Changed\n\n- `ImageBuildLogUri` is now `BuildLogUri`.");
+        // What api-baseline writes for the rename: RS0017 removes the old property's lines (marks them *REMOVED* when
+        // they shipped), RS0016 adds the new one's.
+        foreach (string accessor in new[] { "get -> string?", "set -> void" })
+        {
+            string before = $"ImageService.Client.ImageResponseBase.{oldMember}.{accessor}";
+            string after = $"ImageService.Client.ImageResponseBase.{renamed.Member}.{accessor}";
+            repo.Edit("src/ImageService.Client/PublicAPI.Unshipped.txt", text => text.Contains(before, StringComparison.Ordinal)
+                ? text.Replace(before, after, StringComparison.Ordinal)
+                : text + $"*REMOVED*{before}\n{after}\n");
+        }
+
+        string minor = repo.NextMinor, major = repo.NextMajor;
+        repo.SetVersion(minor);
+        repo.AddChangelogSection(minor, $"### Changed\n\n- `{oldMember}` is now `{renamed.Member}`.");
 
         BuildScriptResult failing = await repo.RunAsync("spec-diff");
         Assert.True(failing.ExitCode != 0, failing.ToString());
-        Assert.Contains("property /schema/properties/imageBuildLogUri removed", failing.Output);
-        Assert.Contains("they need 2.0.0 (one MAJOR above the last release, v1.0.0)", failing.Output);
+        Assert.Contains($"property /schema/properties/{oldName} removed", failing.Output);
+        Assert.Contains($"they need {major} (one MAJOR above the last release, {release})", failing.Output);
         BuildScriptResult failingApi = await repo.RunAsync("api-diff");
         Assert.True(failingApi.ExitCode != 0, failingApi.ToString());
-        Assert.Contains("removed  ImageBuildLogUri.get -> string?", failingApi.Output);
-        Assert.Contains("breaking public API change(s) since the base, but version.props is 1.1.0; they need 2.0.0", failingApi.Output);
+        Assert.Contains($"removed  {oldMember}.get -> string?", failingApi.Output);
+        Assert.Contains($"breaking public API change(s) since the base, but version.props is {minor}; they need {major}", failingApi.Output);
 
         // The documented steps: MAJOR in version.props and the change described under it.
-        repo.SetVersion("2.0.0");
-        repo.Edit("CHANGELOG.md", text => text.Replace("## [1.1.0] - Unreleased", "## [2.0.0] - Unreleased", StringComparison.Ordinal));
+        repo.SetVersion(major);
+        repo.Edit("CHANGELOG.md", text => text.Replace($"## [{minor}] - Unreleased", $"## [{major}] - Unreleased", StringComparison.Ordinal));
         BuildScriptResult passing = await repo.RunAsync("spec-diff", "api-diff");
         Assert.True(passing.ExitCode == 0, passing.ToString());
-        Assert.Contains("version.props 2.0.0 is at least 2.0.0 (one MAJOR above the last release, v1.0.0): allowed.", passing.Output);
+        Assert.Contains($"version.props {major} is at least {major} (one MAJOR above the last release, {release}): allowed.", passing.Output);
     }
 }

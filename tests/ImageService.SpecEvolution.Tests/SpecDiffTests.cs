@@ -80,3 +80,46 @@ public sealed class SpecDiffContractTests
 
     private static Task<BuildScriptResult> DiffAsync(string fixture) => SpecDiffTests.DiffAsync(fixture);
 }
+
+/// <summary>
+/// Changes the gate must call breaking whatever the spec's own version says, each with the reason: Optic's ruleset
+/// switches itself off when info.version changes major unless optic.yml says otherwise, and it sees neither a type
+/// change of an array's items nor a format change (optic.yml's SDK rules do).
+/// </summary>
+public sealed class SpecDiffBreakingChangeTests
+{
+    [Theory]
+    [InlineData("operation-removed-with-major-spec-version", "Spec changes: 1 breaking, 0 non-breaking", new[]
+    {
+        "BREAKING      DELETE …/{id} > operation removed",
+        "[prevent operation removal] cannot remove an operation",
+        "breaking: the SDK method that calls it goes away",
+        "/info/version changed",
+    })]
+    [InlineData("base-path-moved-with-major-spec-version", "Spec changes: 2 breaking, 2 non-breaking", new[]
+    {
+        "BREAKING      DELETE /modelmanagement/v1.0/workspaces/{workspace}/images/{id} > operation removed",
+        "breaking: moved to /v2.0/workspaces/{workspace}/images/{id}: its base path (or the api-version in it) changed from '/modelmanagement/v1.0' to '/v2.0'",
+        "non-breaking  GET /v2.0/workspaces/{workspace}/images/{id} > operation added",
+        "the new address of GET /modelmanagement/v1.0/workspaces/{workspace}/images/{id}",
+    })]
+    [InlineData("response-array-items-type-changed", "Spec changes: 1 breaking, 0 non-breaking", new[]
+    {
+        "BREAKING      GET /images > response 200 > body application/json > property /schema/properties/modelIds changed",
+        "the type of the items of response property 'modelIds' changed from string to object",
+    })]
+    [InlineData("request-property-type-changed", "Spec changes: 1 breaking, 0 non-breaking", new[]
+    {
+        "BREAKING      POST /images > request > body application/json > property /schema/properties/builtAfter changed",
+        "the type of request property 'builtAfter' changed from string to string (date-time)",
+    })]
+    public async Task Fixture_SpecVersionBumpedOrTypeChanged_IsBreakingWithTheReason(string fixture, string summary, string[] reported)
+    {
+        var result = await SpecDiffTests.DiffAsync(fixture);
+
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.Contains(summary, result.Output);
+        Assert.All(reported, line => Assert.Contains(line, result.Output));
+        Assert.Contains("the versioning rule asks for: MAJOR", result.Output);
+    }
+}

@@ -33,7 +33,23 @@ public enum Misbehaviour
 /// </summary>
 internal sealed class HostileServer : IAsyncDisposable
 {
-    public const string WorkspacePath = "/modelmanagement/v1.0/subscriptions/sub/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws";
+    /// <summary>
+    /// The path of workspace ws (subscription sub, resource group rg) as the spec's operations address it, read from
+    /// openapi/images.yaml so that a spec that moves its base path or api-version moves it too.
+    /// </summary>
+    public static readonly string WorkspacePath = SpecWorkspacePath();
+
+    private static string SpecWorkspacePath()
+    {
+        // The first path of the spec, up to and including its workspace segment (every operation lives under it).
+        var path = System.Text.RegularExpressions.Regex.Match(System.IO.File.ReadAllText(RepoPaths.Spec), @"^  (?<prefix>/\S*?)/workspaces/\{workspace\}[/:]", System.Text.RegularExpressions.RegexOptions.Multiline);
+        if (!path.Success)
+        {
+            throw new InvalidOperationException($"{RepoPaths.Spec} has no path with a /workspaces/{{workspace}} segment: update {nameof(HostileServer)}.{nameof(WorkspacePath)}.");
+        }
+
+        return path.Groups["prefix"].Value.Replace("{subscriptionId}", "sub", StringComparison.Ordinal).Replace("{resourceGroup}", "rg", StringComparison.Ordinal) + "/workspaces/ws";
+    }
 
     public const string ImageJson = """{"id":"img:1","name":"img","version":1,"imageFlavor":"WebApiContainer","kvTags":{}}""";
 

@@ -16,7 +16,7 @@ namespace ImageService.Client.IntegrationTests.Hostile;
 /// </summary>
 public sealed class StalledBodyTests(ITestOutputHelper output)
 {
-    private const string ImagePath = HostileServer.WorkspacePath + "/images/img%3A1";
+    private static readonly string ImagePath = HostileServer.WorkspacePath + "/images/img%3A1";
 
     [Theory]
     [InlineData(Misbehaviour.Stall)]

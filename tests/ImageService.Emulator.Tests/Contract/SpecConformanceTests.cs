@@ -62,6 +62,43 @@ public sealed class SpecConformanceTests
     }
 
     [Fact]
+    public async Task FullLifecycle_EveryOperationOfTheSpec_GetsASuccessfulAnswer()
+    {
+        // An operation the spec adds compiles in the emulator as soon as it implements the generated interface; this makes
+        // the lifecycle call it, so the checks above see its answers.
+        await using var h = await Harness.StartAsync();
+        var exchanges = await RunLifecycleAsync(h);
+
+        var unexercised = Unexercised(Spec, exchanges);
+
+        Assert.True(unexercised.Count == 0, string.Join("\n", unexercised));
+    }
+
+    [Fact]
+    public void Unexercised_AnOperationTheLifecycleNeverCalls_IsNamedWithTheFilesToEdit()
+    {
+        // The check itself, on the spec plus an operation no exchange reaches: a check that cannot fail would pass vacuously.
+        var path = Spec.Operations.First(o => o.OperationId == "Images_QueryById").Path;
+        string yaml = System.IO.File.ReadAllText(System.IO.Path.Combine(AppContext.BaseDirectory, "openapi", "images.yaml"))
+            .Replace("\npaths:\n", $"\npaths:\n  {path}/rebuild:\n    post:\n      operationId: Images_Rebuild\n      responses:\n        '202':\n          description: Accepted.\n", StringComparison.Ordinal);
+        var spec = OpenApiSpec.Parse(yaml);
+        var exchanges = Spec.Operations.Select(o => new Exchange(o.Method, o.Path.Replace("{", "x", StringComparison.Ordinal).Replace("}", "x", StringComparison.Ordinal), 200, "{}")).ToList();
+
+        var unexercised = Unexercised(spec, exchanges);
+
+        Assert.Equal(
+            $"{OpenApiSpec.RelativePath}: Images_Rebuild (POST {path}/rebuild) gets no successful answer in the emulator's lifecycle: implement it in src/ImageService.Emulator/Api/ and call it in {ThisFile} (RunLifecycleAsync), so that these tests check its answers.",
+            Assert.Single(unexercised));
+    }
+
+    /// <summary>The operations of the spec that no exchange answered with a 2xx, each with what to do.</summary>
+    private static List<string> Unexercised(OpenApiSpec spec, IReadOnlyList<Exchange> exchanges) =>
+        [.. spec.Operations
+            .Where(o => !exchanges.Any(e => e.Status is >= 200 and < 300 && e.Method.Equals(o.Method, StringComparison.OrdinalIgnoreCase) && o.PathPattern.IsMatch(e.Path)))
+            .Select(o => $"{OpenApiSpec.RelativePath}: {o.OperationId} ({o.Method} {o.Path}) gets no successful answer in the emulator's lifecycle: implement it in "
+                + $"src/ImageService.Emulator/Api/ and call it in {ThisFile} (RunLifecycleAsync), so that these tests check its answers.")];
+
+    [Fact]
     public void Checker_AnswerMissingAKeyOrWithAWrongNull_NamesTheProperty()
     {
         // The checker itself, on an image built from the spec (every declared key, null where allowed, else a value),
