@@ -193,7 +193,7 @@ function Restore-NodeTools {
 
 function Write-TestSummary([string] $ResultsDirectory) {
     $passed = 0; $failed = 0; $skipped = 0
-    foreach ($trx in Get-ChildItem $ResultsDirectory -Filter *.trx -ErrorAction SilentlyContinue) {
+    foreach ($trx in Get-ChildItem $ResultsDirectory -Filter *.trx -Recurse -ErrorAction SilentlyContinue) {
         $counters = ([xml](Get-Content -LiteralPath $trx.FullName -Raw)).TestRun.ResultSummary.Counters
         $passed += [int]$counters.passed
         $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
@@ -270,6 +270,8 @@ function Invoke-Target([string] $Name) {
 . (Join-Path $PSScriptRoot '.ci/scripts/SpecUpdate.ps1')
 . (Join-Path $PSScriptRoot '.ci/scripts/Release.ps1')
 . (Join-Path $PSScriptRoot '.ci/scripts/Walkthroughs.ps1')
+# The test projects side by side, with progress (test and spec-update).
+. (Join-Path $PSScriptRoot '.ci/scripts/TestRun.ps1')
 
 $Targets = [ordered]@{
     restore = @{
@@ -358,15 +360,19 @@ $Targets = [ordered]@{
             $results = Join-Path $Artifacts 'test-results'
             $figures = Join-Path $Artifacts 'figures'
             foreach ($stale in @($results, $figures)) { if (Test-Path $stale) { Remove-Item -Recurse -Force $stale } }
-            $failure = $null
-            try {
-                Invoke-Native dotnet @('test', $Solution, '--no-build', '-c', $Configuration, '--nologo',
-                    '--logger', 'console;verbosity=minimal', '--logger', 'trx', '--results-directory', $results)
-            }
-            catch { $failure = $_ }
+            $runs = @(Get-TestProjects | ForEach-Object { [pscustomobject]@{ Project = $_ } })
+            Write-Host "    $($runs.Count) test projects, up to $TestParallelism at a time; a progress line per project every $TestHeartbeatSeconds s"
+            $finished = Invoke-TestProjects $runs $results (Join-Path $Artifacts 'test-times.json')
             Write-Figures $figures
             Write-TestSummary $results
-            if ($failure) { throw $failure }
+            Write-Host ''
+            Write-Host '    test projects:'
+            foreach ($run in $finished) { Write-Host ("      {0,-40} {1,4} passed {2,3} failed {3,3} skipped {4,8}" -f $run.Name, $run.Passed, $run.Failed, $run.Skipped, (Format-Duration ([TimeSpan]::FromSeconds($run.Seconds)))) }
+            $red = @($finished | Where-Object { $_.ExitCode -ne 0 })
+            if ($red) {
+                foreach ($test in $red.FailedTests) { Write-Host "    FAILED $($test.Name): $(($test.Message -split "`n")[0])" -ForegroundColor Red }
+                throw "$(@($red.FailedTests).Count) test(s) failed in $(($red | ForEach-Object Name) -join ', ') (each is above, with its message)."
+            }
         }
     }
     figures = @{

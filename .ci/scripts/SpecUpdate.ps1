@@ -98,14 +98,17 @@ function Get-SuiteFingerprint([string] $Project) {
     return [System.Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData($bytes))
 }
 
-# Runs the spec-reading suites and returns their failed tests as name and first line of the message. A suite that
-# passed before with the same fingerprint (same build output, same spec, version, CHANGELOG, scripts) is not run
-# again: a rerun after a hand edit tests what the edit changed.
+# Runs the spec-reading suites side by side (TestRun.ps1: a line when each starts and finishes, progress every 30 s)
+# and returns their failed tests as name and first line of the message. A suite that passed before with the same
+# fingerprint (same build output, same spec, version, CHANGELOG, scripts) is not run again: a rerun after a hand edit
+# tests what the edit changed.
 function Invoke-SpecFollowingTests {
     $results = Join-Path $Artifacts 'spec-update-tests'
     $stamps = Join-Path $Artifacts 'spec-update-passed'
     New-Item -ItemType Directory -Force $stamps | Out-Null
     $failed = [System.Collections.Generic.List[object]]::new()
+    $runs = [System.Collections.Generic.List[object]]::new()
+    $fingerprints = @{}
     foreach ($suite in $SpecSuites) {
         $stamp = Join-Path $stamps "$($suite.Name).txt"
         $fingerprint = Get-SuiteFingerprint $suite.Name
@@ -114,27 +117,16 @@ function Invoke-SpecFollowingTests {
             continue
         }
         Remove-Item -LiteralPath $stamp -ErrorAction SilentlyContinue
-        $directory = Join-Path $results $suite.Name
-        if (Test-Path $directory) { Remove-Item -Recurse -Force $directory }
-        $arguments = @('test', (Join-Path $Root "tests/$($suite.Name)"), '--no-build', '-c', $Configuration, '--nologo', '--logger', 'trx', '--results-directory', $directory)
-        if ($suite.Filter) { $arguments += @('--filter', $suite.Filter) }
-        Write-Host "    $($suite.Name) ($($suite.What)):"
-        Write-Host "    dotnet $($arguments -join ' ')" -ForegroundColor DarkGray
-        & dotnet @arguments 2>&1 | ForEach-Object { "$_" } | Where-Object { $_ -match '(Passed|Failed)!|error' } | ForEach-Object { Write-Host "    | $_" }
-        $code = $LASTEXITCODE
-        $suiteFailed = @()
-        foreach ($trx in Get-ChildItem $directory -Filter *.trx -ErrorAction SilentlyContinue) {
-            $xml = [xml](Get-Content -LiteralPath $trx.FullName -Raw)
-            foreach ($result in @($xml.TestRun.Results.UnitTestResult | Where-Object { $_.outcome -eq 'Failed' })) {
-                $message = "$($result.Output.ErrorInfo.Message)".Trim()
-                $suiteFailed += [pscustomobject]@{ Name = $result.testName; Message = $message }
-            }
+        $fingerprints[$suite.Name] = $fingerprint
+        Write-Host "    $($suite.Name): $($suite.What)"
+        $runs.Add([pscustomobject]@{ Project = "tests/$($suite.Name)/$($suite.Name).csproj"; Filter = $suite.Filter })
+    }
+    if ($runs.Count -eq 0) { return , $failed }
+    foreach ($result in (Invoke-TestProjects $runs $results (Join-Path $Artifacts 'spec-update-times.json'))) {
+        foreach ($test in $result.FailedTests) { $failed.Add($test) }
+        if ($result.ExitCode -eq 0 -and $result.FailedTests.Count -eq 0) {
+            [System.IO.File]::WriteAllText((Join-Path $stamps "$($result.Name).txt"), $fingerprints[$result.Name])
         }
-        if ($code -ne 0 -and $suiteFailed.Count -eq 0) {
-            $suiteFailed += [pscustomobject]@{ Name = $suite.Name; Message = "dotnet test exited with code $code without a failed test (output above)." }
-        }
-        foreach ($test in $suiteFailed) { $failed.Add($test) }
-        if ($suiteFailed.Count -eq 0) { [System.IO.File]::WriteAllText($stamp, $fingerprint) }
     }
     return , $failed
 }
