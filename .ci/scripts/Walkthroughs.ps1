@@ -138,7 +138,7 @@ function Invoke-Walkthroughs {
         # The steps it lists, as CONTRIBUTING.md describes them.
         $member = $property.Substring(0, 1).ToUpperInvariant() + $property.Substring(1)
         Edit-CloneFile $clone 'src/ImageService.Emulator/Api/ImagesApi.cs' 'Images_ListQueryAsync\(' "System.DateTimeOffset? $parameter, " '[emulator] accept the parameter'
-        Edit-CloneFile $clone 'src/ImageService.Emulator/Api/ImagesApi.cs' 'store\.Images\(\)\.Where\(i =>\s*' "($parameter is null || i.CreatedTime > $parameter) && " '[emulator] honour it'
+        Edit-CloneFile $clone 'src/ImageService.Emulator/Api/ImagesApi.cs' 'store\.Images(?:Async)?\([^)]*\)\)?\.Where\(i =>\s*' "($parameter is null || i.CreatedTime > $parameter) && " '[emulator] honour it'
         Edit-CloneFile $clone 'src/ImageService.Emulator/Api/WireJson.cs' 'body\.CreatedTime = image\.CreatedTime;\n' "        body.$member = (long)(image.ModifiedTime - image.CreatedTime).TotalSeconds;`n" '[emulator] serve the property'
         Edit-CloneFile $clone 'tests/ImageService.Emulator.Tests/Contract/SpecConformanceTests.cs' '(?m)^(?=\s*\[\("Images_ListQuery", "name"\)\])' "        [(`"Images_ListQuery`", `"$parameter`")] = p => p.ListFilters(`"$parameter=2999-01-01T00:00:00Z`", []),`n" '[emulator] the probe that shows the filter acts'
         Edit-CloneFile $clone 'tests/ImageService.Benchmarks/Peers/NSwagPeer.cs' '_client\.ListQueryAsync\(' 'null, ' '[peers] the stock NSwag client takes the new parameter positionally'
