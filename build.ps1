@@ -191,6 +191,14 @@ function Restore-NodeTools {
     try { Invoke-Native npm @('ci', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error') | Out-Host } finally { Pop-Location }
 }
 
+# A tool of node_modules/.bin (Spectral, Optic), run directly: npx would start one more node process to find it, at
+# every gate and lint run (the spec-evolution tests run dozens).
+function Get-NodeTool([string] $Name) {
+    $tool = Join-Path $Root "node_modules/.bin/$Name$(if ($IsWindows) { '.cmd' })"
+    if (-not (Test-Path $tool)) { throw "$tool is missing: run 'dotnet pwsh ./build.ps1 restore' (npm ci installs it from package-lock.json)." }
+    return $tool
+}
+
 function Write-TestSummary([string] $ResultsDirectory) {
     $passed = 0; $failed = 0; $skipped = 0
     foreach ($trx in Get-ChildItem $ResultsDirectory -Filter *.trx -Recurse -ErrorAction SilentlyContinue) {
@@ -288,7 +296,7 @@ $Targets = [ordered]@{
         Action = {
             Restore-NodeTools
             Push-Location $Root
-            try { Invoke-Native npx @('--no-install', 'spectral', 'lint', 'openapi/images.yaml', '--fail-severity=warn') } finally { Pop-Location }
+            try { Invoke-Native (Get-NodeTool 'spectral') @('lint', 'openapi/images.yaml', '--fail-severity=warn') } finally { Pop-Location }
         }
     }
     build = @{

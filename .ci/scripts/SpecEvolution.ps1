@@ -167,10 +167,11 @@ function Invoke-Optic([string] $OldFile, [string] $NewFile) {
     $env:NO_UPDATE_NOTIFIER = '1'
     $env:NO_COLOR = '1'
     $env:FORCE_COLOR = '0'
-    $arguments = @('--no-install', 'optic', 'diff', $OldFile, $NewFile, '--check', '--standard', (Join-Path $Root 'optic.yml'))
-    Write-Host "    npx $($arguments -join ' ')" -ForegroundColor DarkGray
+    $arguments = @('diff', $OldFile, $NewFile, '--check', '--standard', (Join-Path $Root 'optic.yml'))
+    $optic = Get-NodeTool 'optic'
+    Write-Host "    $optic $($arguments -join ' ')" -ForegroundColor DarkGray
     Push-Location $Root
-    try { $lines = @(& npx @arguments 2>&1 | ForEach-Object { "$_" }); $code = $LASTEXITCODE }
+    try { $lines = @(& $optic @arguments 2>&1 | ForEach-Object { "$_" }); $code = $LASTEXITCODE }
     finally { Pop-Location }
     return [pscustomobject]@{ Lines = $lines; ExitCode = $code }
 }
