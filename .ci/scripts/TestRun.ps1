@@ -79,7 +79,9 @@ function Invoke-TestProjects([object[]] $Runs, [string] $ResultsDirectory, [stri
             $nextHeartbeat += $TestHeartbeatSeconds
             foreach ($run in $running) {
                 $done = $run.Passed + $run.Failed + $run.Skipped
-                $of = if ($run.Discovered) { "/$($run.Discovered)" } else { '' }
+                # xunit discovers a theory whose data it cannot serialize as one case and runs each row: a total only
+                # while it holds.
+                $of = if ($run.Discovered -and $done -le $run.Discovered) { "/$($run.Discovered)" } else { '' }
                 $long = if ($run.LongRunning.Count) { '; running: ' + (($run.LongRunning.GetEnumerator() | ForEach-Object { "$($_.Key) (over $($_.Value))" }) -join ', ') } else { '' }
                 Write-Host "    [$($run.Name)] $(Format-Duration $run.Watch.Elapsed): $done$of tests done, $($run.Failed) failed$long" -ForegroundColor DarkGray
             }
