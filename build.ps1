@@ -199,14 +199,11 @@ function Get-NodeTool([string] $Name) {
     return $tool
 }
 
-function Write-TestSummary([string] $ResultsDirectory) {
-    $passed = 0; $failed = 0; $skipped = 0
-    foreach ($trx in Get-ChildItem $ResultsDirectory -Filter *.trx -Recurse -ErrorAction SilentlyContinue) {
-        $counters = ([xml](Get-Content -LiteralPath $trx.FullName -Raw)).TestRun.ResultSummary.Counters
-        $passed += [int]$counters.passed
-        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        $skipped += [int]$counters.notExecuted
-    }
+# The counts TestRun.ps1 read from each project's TRX, as the one line CI looks for.
+function Write-TestSummary([object[]] $Finished) {
+    $passed = ($Finished | Measure-Object Passed -Sum).Sum
+    $failed = ($Finished | Measure-Object Failed -Sum).Sum
+    $skipped = ($Finished | Measure-Object Skipped -Sum).Sum
     $script:TestSummary = "Tests: $passed passed, $failed failed, $skipped skipped"
     [System.IO.File]::WriteAllText((Join-Path $Artifacts 'test-summary.txt'), "$script:TestSummary`n")
 }
@@ -372,7 +369,7 @@ $Targets = [ordered]@{
             Write-Host "    $($runs.Count) test projects, up to $TestParallelism at a time; a progress line per project every $TestHeartbeatSeconds s"
             $finished = Invoke-TestProjects $runs $results (Join-Path $Artifacts 'test-times.json')
             Write-Figures $figures
-            Write-TestSummary $results
+            Write-TestSummary $finished
             Write-Host ''
             Write-Host '    test projects:'
             foreach ($run in $finished) { Write-Host ("      {0,-40} {1,4} passed {2,3} failed {3,3} skipped {4,8}" -f $run.Name, $run.Passed, $run.Failed, $run.Skipped, (Format-Duration ([TimeSpan]::FromSeconds($run.Seconds)))) }
