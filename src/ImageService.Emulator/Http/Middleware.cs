@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using ImageService.Emulator.Api;
 using ImageService.Emulator.Store;
@@ -38,6 +39,23 @@ internal sealed partial class RequestLogMiddleware(RequestDelegate next, Emulato
         }
 
         context.Response.Headers["x-ms-request-id"] = context.TraceIdentifier;
+        // Recorded before the first byte of the answer leaves: a test that reads Requests right after its call returned
+        // must find that call there. Recording after next() raced the client, which can read a complete answer first.
+        int recorded = 0;
+        void Record(int status)
+        {
+            if (Interlocked.Exchange(ref recorded, 1) == 0)
+            {
+                bool authenticated = BearerAuthMiddleware.IsAuthenticated(context);
+                log.Add(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, authenticated ? headers : s_noHeaders, status, arrived, authenticated));
+            }
+        }
+
+        context.Response.OnStarting(() =>
+        {
+            Record(context.Response.StatusCode);
+            return Task.CompletedTask;
+        });
         try
         {
             await next(context);
@@ -45,8 +63,7 @@ internal sealed partial class RequestLogMiddleware(RequestDelegate next, Emulato
         finally
         {
             int status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 0 : context.Response.StatusCode;
-            bool authenticated = BearerAuthMiddleware.IsAuthenticated(context);
-            log.Add(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, authenticated ? headers : s_noHeaders, status, arrived, authenticated));
+            Record(status);
             LogRequest(logger, context.Request.Method, context.Request.Path + context.Request.QueryString, status,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds, requestId ?? "(none)", context.Request.Headers.Authorization.Count > 0);
         }
