@@ -35,7 +35,8 @@ public sealed class EmulatedImageService : IAsyncDisposable
     public Uri Endpoint => Emulator.BaseAddress;
 
     /// <summary>The requests received so far, oldest first (the newest <see cref="EmulatorOptions.RequestLogCapacity"/>):
-    /// method, path and query, headers (including <c>x-ms-client-request-id</c>), status.</summary>
+    /// method, path and query, headers (including <c>x-ms-client-request-id</c>), status. A request is recorded before its
+    /// answer is sent, so a call is here as soon as it returns.</summary>
     public IReadOnlyList<RecordedRequest> Requests => Emulator.Requests;
 
     /// <summary>

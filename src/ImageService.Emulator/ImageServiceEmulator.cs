@@ -77,7 +77,8 @@ public sealed class ImageServiceEmulator : IAsyncDisposable
     public IReadOnlyList<EmulatedOperation> Operations =>
         [.. _store.Operations().Select(o => new EmulatedOperation(o.Id, o.OperationType, o.State, o.ResourceLocation))];
 
-    /// <summary>The newest requests received (at most <see cref="EmulatorOptions.RequestLogCapacity"/>), oldest first.</summary>
+    /// <summary>The newest requests received (at most <see cref="EmulatorOptions.RequestLogCapacity"/>), oldest first. A
+    /// request is recorded before its answer is sent, so a call is here as soon as it returns.</summary>
     public IReadOnlyList<RecordedRequest> Requests => _requests.Snapshot();
 
     /// <summary>How many requests were received in all, including those no longer in <see cref="Requests"/>.</summary>

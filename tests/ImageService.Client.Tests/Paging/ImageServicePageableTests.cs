@@ -185,15 +185,25 @@ public class ImageServicePageableTests
             await Task.Yield(); // the consumer has asked for the first page
         }
 
-        t_completingFetch = true;
-        try
+        // The first page completes on a thread of its own, as a socket read's completion would: no synchronization
+        // context (xunit's would capture the consumer's continuations) and no thread-pool queue of its own (whose
+        // items another completion could run), so the flag marks exactly the frames of this completion.
+        var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new Thread(() =>
         {
-            firstPage.SetResult(new ImageServicePage<int>([1, 2], "next"));
-        }
-        finally
-        {
-            t_completingFetch = false;
-        }
+            t_completingFetch = true;
+            try
+            {
+                firstPage.SetResult(new ImageServicePage<int>([1, 2], "next"));
+            }
+            finally
+            {
+                t_completingFetch = false;
+                completed.SetResult();
+            }
+        });
+        completion.Start();
+        await completed.Task.WaitAsync(TimeSpan.FromMinutes(5));
 
         // A bound against a hang (the consumer never finishing), not a speed check: minutes, for a loaded machine.
         await consumer.WaitAsync(TimeSpan.FromMinutes(5));
