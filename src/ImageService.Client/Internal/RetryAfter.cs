@@ -31,9 +31,9 @@ internal static class RetryAfter
     public static TimeSpan? Read(IReadOnlyDictionary<string, IEnumerable<string>> headers, DateTimeOffset now) =>
         ReadMilliseconds(First(headers, MillisecondsHeader)) ?? ReadRetryAfter(First(headers, Header), now);
 
-    /// <summary>Caps a delay at <paramref name="max"/> (never negative).</summary>
+    /// <summary>Caps a delay at <paramref name="max"/>; never negative, also when <paramref name="max"/> is (a budget already spent).</summary>
     public static TimeSpan Cap(TimeSpan delay, TimeSpan max) =>
-        delay < TimeSpan.Zero ? TimeSpan.Zero : delay > max ? max : delay;
+        delay < TimeSpan.Zero || max < TimeSpan.Zero ? TimeSpan.Zero : delay > max ? max : delay;
 
     private static string? First(IReadOnlyDictionary<string, IEnumerable<string>> headers, string name) =>
         headers.TryGetValue(name, out IEnumerable<string>? values) ? values.FirstOrDefault()?.Trim() : null;

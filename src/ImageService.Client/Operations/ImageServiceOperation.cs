@@ -223,7 +223,16 @@ public abstract class ImageServiceOperation<T>
                     serverDelay = _serverDelay;
                 }
 
-                TimeSpan delay = NextPollDelay(serverDelay, interval, driver, driver.OperationTimeout - driver.TimeProvider.GetElapsedTime(waitStart));
+                TimeSpan remaining = driver.OperationTimeout - driver.TimeProvider.GetElapsedTime(waitStart);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    // The poll came back after the budget was spent, before its timer ran (a loaded machine): no wait,
+                    // no poll after it.
+                    await budget.CancelAsync().ConfigureAwait(false);
+                    linked.Token.ThrowIfCancellationRequested();
+                }
+
+                TimeSpan delay = NextPollDelay(serverDelay, interval, driver, remaining);
 
                 Log.Polling(driver.Logger, Id, status.State?.ToString() ?? "unknown", delay.TotalMilliseconds);
                 await Task.Delay(delay, driver.TimeProvider, linked.Token).ConfigureAwait(false);

@@ -79,6 +79,8 @@ public class RetryAfterTests
     [InlineData(5, 60, 5)]
     [InlineData(120, 60, 60)]
     [InlineData(-1, 60, 0)]
+    [InlineData(1, -1, 0)] // the cap is what remains of a budget already spent
+    [InlineData(0, -5, 0)]
     public void Cap_Delay_StaysBetweenZeroAndTheCap(int seconds, int capSeconds, int expectedSeconds)
     {
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), RetryAfter.Cap(TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(capSeconds)));

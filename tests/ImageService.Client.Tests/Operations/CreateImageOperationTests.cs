@@ -135,6 +135,35 @@ public class CreateImageOperationTests
         Assert.InRange((clients.Time.GetUtcNow() - start).TotalSeconds, 30, 31);
     }
 
+    [Theory]
+    [InlineData("Retry-After", "0")]
+    [InlineData("Retry-After", "Mon, 01 Jan 2001 00:00:00 GMT")]
+    [InlineData(null, null)]
+    public async Task WaitForCompletion_PollAnsweredAfterTheBudgetBeforeItsTimerRan_ThrowsTheOperationTimeout(string? header, string? value)
+    {
+        // CI saw this on a loaded machine: the poll came back once the budget was spent but before its timer had run,
+        // and the wait before the next poll came out negative (ArgumentOutOfRangeException from Task.Delay).
+        var clients = new TestClients();
+        var clock = new LateTimerClock(clients.Time);
+        (string, string)[] headers = header is null ? [] : [(header, value!)];
+        TestHandlerStub stub = clients.Stub((request, _) =>
+        {
+            clock.Skip(TimeSpan.FromSeconds(31));
+            return TestHandlerStub.Json(HttpStatusCode.OK, """{"id":"op-42","state":"Running"}""", headers);
+        });
+        ImageServiceClient client = clients.Create(stub, o =>
+        {
+            o.OperationTimeout = TimeSpan.FromSeconds(30);
+            o.TimeProvider = clock;
+        });
+
+        CreateImageOperation operation = client.GetCreateImageOperation("op-42");
+        var ex = await Assert.ThrowsAsync<ImageServiceException>(() => clients.Time.DriveAsync(operation.WaitForCompletionAsync(), TimeSpan.FromMilliseconds(500)));
+
+        Assert.Contains("OperationTimeout", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, Polls(stub));
+    }
+
     [Fact]
     public async Task WaitForCompletion_ExplicitInterval_IsUsed()
     {
