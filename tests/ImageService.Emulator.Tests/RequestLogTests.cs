@@ -70,8 +70,8 @@ public sealed class RequestLogTests
     [Fact]
     public async Task Requests_ReadRightAfterEachAnswer_IncludeThatRequest()
     {
-        // A recording made after the answer was sent loses this race now and then (CI saw 2 of 3); many rounds, with
-        // answers of each kind (a body, an error, no body), make a lost race show.
+        // A recording made after the answer was sent loses this race now and then; many rounds, with answers of
+        // several kinds (a list, a 404, an unauthenticated 401), make a lost race show.
         await using var h = await Harness.StartAsync();
         using var anonymous = new HttpClient { BaseAddress = h.Http.BaseAddress };
         string[] paths = ["images?round=", "images/absent:1?round=", "operations/absent?round="];
